@@ -1,0 +1,15 @@
+"""rolegraph: a knowledge graph of job roles that compares them with SPARQL and shows them as a network.
+
+>>> import rolegraph
+>>> rolegraph.load().resolve("Production Manager")
+rdflib.term.URIRef('https://w3id.org/rolegraph/id/role/production-manager')
+"""
+
+from __future__ import annotations
+
+from .api import RoleGraph, load
+from .errors import RolegraphError
+
+__all__ = ["RoleGraph", "RolegraphError", "load", "__version__"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,6 @@
+"""``python -m rolegraph``: the same as the ``rolegraph`` command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Namespaces: the rolegraph vocabulary as a closed namespace, the data namespaces, and prefix binding.
+
+>>> from rolegraph.namespaces import RG
+>>> RG.hasDuty
+rdflib.term.URIRef('https://w3id.org/rolegraph/vocab#hasDuty')
+>>> RG.hasDutty  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+AttributeError: term 'hasDutty' not in namespace 'https://w3id.org/rolegraph/vocab#'
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+__all__ = ["RG", "ID", "SCHEMA", "PREFIXES", "bind_prefixes"]
+
+
+class RG(DefinedNamespace):
+    """The rolegraph vocabulary (ontology/rolegraph.ttl). A test keeps this list equal to the Turtle file."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/rolegraph/vocab#")
+
+    # Classes
+    Certification: URIRef
+    Department: URIRef
+    Duty: URIRef
+    EducationLevel: URIRef
+    EducationRequirement: URIRef
+    EnvironmentAspect: URIRef
+    FieldOfStudy: URIRef
+    Industry: URIRef
+    Organization: URIRef
+    Passage: URIRef
+    ProfiledRole: URIRef
+    ProjectType: URIRef
+    RequirementLevel: URIRef
+    Role: URIRef
+    Salary: URIRef
+    SalaryFactor: URIRef
+    Skill: URIRef
+    SkillFocus: URIRef
+    SourceDocument: URIRef
+    Statistic: URIRef
+    WorkEnvironment: URIRef
+
+    # Object properties
+    educationLevel: URIRef
+    environmentAspect: URIRef
+    fieldOfStudy: URIRef
+    hasDuty: URIRef
+    hasExternalStakeholder: URIRef
+    hasSalary: URIRef
+    hasSkillFocus: URIRef
+    hasWorkEnvironment: URIRef
+    inIndustry: URIRef
+    issuedBy: URIRef
+    mayAlsoActAs: URIRef
+    recommendedCertification: URIRef
+    requirementLevel: URIRef
+    requiresEducation: URIRef
+    requiresSkill: URIRef
+    roleLink: URIRef
+    skillFocus: URIRef
+    statistic: URIRef
+    variesWith: URIRef
+    worksOnProjectType: URIRef
+    worksWith: URIRef
+
+    # Datatype properties
+    line: URIRef
+    paragraph: URIRef
+    sectionHeading: URIRef
+    sha256: URIRef
+
+    # Controlled values
+    average: URIRef
+    creative: URIRef
+    hours: URIRef
+    logistical: URIRef
+    minimum: URIRef
+    preferred: URIRef
+    setting: URIRef
+    travel: URIRef
+
+
+ID = Namespace("https://w3id.org/rolegraph/id/")
+"""Base of the IRIs rolegraph mints for its own data (roles, duties, skills, sources, ...)."""
+
+SCHEMA = SDO
+
+PREFIXES: dict[str, Namespace] = {
+    "rg": Namespace(str(RG._NS)),
+    "role": Namespace(ID + "role/"),
+    "duty": Namespace(ID + "duty/"),
+    "skill": Namespace(ID + "skill/"),
+    "cert": Namespace(ID + "certification/"),
+    "org": Namespace(ID + "organization/"),
+    "edu": Namespace(ID + "education/"),
+    "env": Namespace(ID + "environment/"),
+    "salary": Namespace(ID + "salary/"),
+    "src": Namespace(ID + "source/"),
+    "schema": Namespace(str(SDO._NS)),
+    "skos": Namespace(str(SKOS._NS)),
+    "prov": Namespace(str(PROV._NS)),
+    "dcterms": Namespace(str(DCTERMS._NS)),
+    "owl": Namespace(str(OWL._NS)),
+    "rdf": Namespace(str(RDF._NS)),
+    "rdfs": Namespace(str(RDFS._NS)),
+    "xsd": Namespace(str(XSD._NS)),
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind rolegraph's prefixes on ``graph`` (replacing clashing ones) and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph

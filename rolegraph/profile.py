@@ -1,0 +1,156 @@
+"""A role's profile: every link from the role, grouped by category, each with its citations and details.
+
+>>> from rolegraph.ontology import load_graph
+>>> from rolegraph.roles import resolve_role
+>>> g = load_graph()
+>>> profile = role_profile(g, resolve_role(g, "Producer"))
+>>> [entry.label for entry in profile.by_category()["Salary"]]
+['Producer average salary']
+>>> profile.by_category()["Salary"][0].details[0]
+'62,193 USD per year (average)'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from .errors import UnknownRoleError
+from .namespaces import RG, SCHEMA
+from .queries import run_query
+from .roles import list_roles
+
+__all__ = ["CATEGORIES", "Citation", "ProfileEntry", "RoleProfile", "role_profile"]
+
+CATEGORIES: dict[URIRef, str] = {
+    RG.hasDuty: "Duties",
+    RG.requiresSkill: "Skills",
+    RG.hasSkillFocus: "Skill focus",
+    RG.recommendedCertification: "Certifications",
+    RG.requiresEducation: "Education",
+    RG.hasWorkEnvironment: "Work environment",
+    RG.hasSalary: "Salary",
+    RG.worksWith: "Works with",
+    RG.hasExternalStakeholder: "External stakeholders",
+    RG.mayAlsoActAs: "May also act as",
+    RG.worksOnProjectType: "Project types",
+    RG.inIndustry: "Industry",
+}
+"""Display names of the role links, in the order a profile shows them."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a fact was said: a source document, a section heading, a paragraph number and a line."""
+
+    source: str
+    heading: str
+    paragraph: int
+    line: int | None = None
+
+    def sort_key(self) -> tuple[str, int, str, int]:
+        """Order of appearance in the source."""
+        return (self.source, self.line or 0, self.heading, self.paragraph)
+
+    def __str__(self) -> str:
+        where = f'"{self.heading}" para. {self.paragraph}'
+        return where + (f", line {self.line}" if self.line is not None else "")
+
+
+@dataclass(frozen=True)
+class ProfileEntry:
+    """One thing a role is linked to, with the link's citations and details about the thing itself."""
+
+    property: URIRef
+    category: str
+    value: Identifier
+    label: str
+    citations: tuple[Citation, ...]
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleProfile:
+    """Everything the graph links to a role."""
+
+    role: URIRef
+    label: str
+    definition: str | None
+    entries: tuple[ProfileEntry, ...]
+
+    def by_category(self) -> dict[str, list[ProfileEntry]]:
+        """Entries grouped by category, categories in :data:`CATEGORIES` order (unknown ones after)."""
+        order = list(CATEGORIES.values())
+        grouped: dict[str, list[ProfileEntry]] = defaultdict(list)
+        for entry in self.entries:
+            grouped[entry.category].append(entry)
+        return dict(sorted(grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+
+
+def _citation(row: object) -> Citation | None:
+    heading = getattr(row, "heading", None)
+    if heading is None:
+        return None
+    line = getattr(row, "line", None)
+    source = getattr(row, "sourceTitle", None) or getattr(row, "source", None) or ""
+    return Citation(str(source), str(heading), int(row.paragraph), int(line) if line is not None else None)  # type: ignore[attr-defined]
+
+
+def _details(graph: Graph, node: Identifier) -> tuple[str, ...]:
+    if not isinstance(node, URIRef):
+        return ()
+    facts: dict[URIRef, list[tuple[str, str, set[Citation]]]] = defaultdict(list)
+    for row in run_query(graph, "node-details", {"node": node}):
+        seen = facts[row.property]
+        citation = _citation(row)
+        for _label, value, cites in seen:
+            if value == str(row.valueLabel):
+                if citation:
+                    cites.add(citation)
+                break
+        else:
+            seen.append((str(row.propertyLabel), str(row.valueLabel), {citation} if citation else set()))
+    if SCHEMA.value in facts and SCHEMA.currency in facts:
+        amount = Literal(facts.pop(SCHEMA.value)[0][1]).toPython()
+        amount_text = f"{float(amount):,.2f}".removesuffix(".00")
+        currency = facts.pop(SCHEMA.currency)[0][1]
+        unit = facts.pop(SCHEMA.unitText, [("", "", set())])[0][1]
+        statistic = facts.pop(RG.statistic, [("", "", set())])[0][1]
+        text = f"{amount_text} {currency}" + (f" per {unit.lower()}" if unit else "") + (f" ({statistic})" if statistic else "")
+        lines = [text]
+    else:
+        lines = []
+    for values in facts.values():
+        for label, value, cites in values:
+            cited = " [" + "; ".join(str(c) for c in sorted(cites, key=Citation.sort_key)) + "]" if cites else ""
+            lines.append(f"{label}: {value}{cited}")
+    return tuple(lines)
+
+
+def role_profile(graph: Graph, role: URIRef) -> RoleProfile:
+    """The profile of ``role`` (an IRI; see :func:`rolegraph.roles.resolve_role` for names)."""
+    summaries = {s.iri: s for s in list_roles(graph)}
+    if role not in summaries:
+        raise UnknownRoleError(str(role), [])
+    collected: dict[tuple[URIRef, Identifier], tuple[str, set[Citation]]] = {}
+    for row in run_query(graph, "role-profile", {"role": role}):
+        key = (row.property, row.value)
+        label, cites = collected.setdefault(key, (str(row.valueLabel), set()))
+        if (citation := _citation(row)) is not None:
+            cites.add(citation)
+    entries = tuple(
+        ProfileEntry(
+            property=prop,
+            category=CATEGORIES.get(prop, graph.namespace_manager.normalizeUri(prop)),
+            value=value,
+            label=label,
+            citations=tuple(sorted(cites, key=Citation.sort_key)),
+            details=_details(graph, value),
+        )
+        for (prop, value), (label, cites) in collected.items()
+    )
+    summary = summaries[role]
+    return RoleProfile(role, summary.label, summary.definition, entries)
