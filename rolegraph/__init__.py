@@ -10,6 +10,6 @@ from __future__ import annotations
 from .api import RoleGraph, load
 from .errors import RolegraphError
 
-__all__ = ["RoleGraph", "RolegraphError", "load", "__version__"]
+__all__ = ["RoleGraph", "RolegraphError", "__version__", "load"]
 
 __version__ = "0.1.0"

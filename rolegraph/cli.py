@@ -201,5 +201,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         if os.environ.get("RG_DEBUG"):
             traceback.print_exc()
-        _fail(f"internal error ({type(error).__name__}: {error}). Please report it; RG_DEBUG=1 shows details.", EXIT_INTERNAL)
+        _fail(
+            f"internal error ({type(error).__name__}: {error}). Please report it; RG_DEBUG=1 shows details.",
+            EXIT_INTERNAL,
+        )
     raise SystemExit(EXIT_OK)

@@ -7,14 +7,14 @@ into a message on stderr and an exit code; library callers can catch :class:`Rol
 from __future__ import annotations
 
 __all__ = [
-    "RolegraphError",
-    "InputError",
     "DataSyntaxError",
-    "ResourceMissingError",
-    "UnknownRoleError",
-    "UnknownQueryError",
-    "QueryParameterError",
+    "InputError",
     "OutputError",
+    "QueryParameterError",
+    "ResourceMissingError",
+    "RolegraphError",
+    "UnknownQueryError",
+    "UnknownRoleError",
 ]
 
 
@@ -31,7 +31,14 @@ class InputError(RolegraphError):
 class DataSyntaxError(InputError):
     """An RDF file does not parse. Carries the file, 1-based line and column, and the parser's message."""
 
-    def __init__(self, path: str, line: int | None, column: int | None, detail: str) -> None:
+    def __init__(
+        self,
+        path: str,
+        line: int | None,
+        column: int | None,
+        detail: str,
+        hint: str = "Fix the syntax at that position and try again.",
+    ) -> None:
         self.path = path
         self.line = line
         self.column = column
@@ -41,7 +48,7 @@ class DataSyntaxError(InputError):
             where += f":{line}"
             if column is not None:
                 where += f":{column}"
-        super().__init__(f"{where}: {detail}. Fix the syntax at that position and try again.")
+        super().__init__(f"{where}: {detail}. {hint}".rstrip())
 
 
 class ResourceMissingError(RolegraphError):

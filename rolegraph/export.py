@@ -33,10 +33,7 @@ def _canonical(graph: Graph) -> Graph:
 def serialize(graph: Graph, fmt: str) -> bytes:
     """``graph`` in format ``fmt`` (a key of :data:`EXPORT_FORMATS`) as UTF-8 bytes.
 
-    >>> import json
-from typing import Any
-
-from rdflib import Graph, Literal, URIRef
+    >>> from rdflib import Graph, Literal, URIRef
     >>> g = Graph(); _ = g.add((URIRef("http://example.org/a"), URIRef("http://example.org/b"), Literal("c")))
     >>> serialize(g, "nt")
     b'<http://example.org/a> <http://example.org/b> "c" .\\n'

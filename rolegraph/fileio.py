@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -44,8 +45,6 @@ def write_output(target: str | os.PathLike[str], data: bytes) -> Path | None:
         raise OutputError(f"{path}: cannot write ({error.strerror or error}); nothing was written.") from None
     finally:
         if temporary is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temporary)
-            except OSError:
-                pass
     return path

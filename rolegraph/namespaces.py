@@ -13,7 +13,7 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
-__all__ = ["RG", "ID", "SCHEMA", "PREFIXES", "bind_prefixes"]
+__all__ = ["ID", "PREFIXES", "RG", "SCHEMA", "bind_prefixes"]
 
 
 class RG(DefinedNamespace):

@@ -24,7 +24,7 @@ from . import resources
 from .errors import DataSyntaxError, InputError
 from .namespaces import bind_prefixes
 
-__all__ = ["FORMATS_BY_SUFFIX", "parse_into", "load_graph", "load_vocabulary"]
+__all__ = ["FORMATS_BY_SUFFIX", "load_graph", "load_vocabulary", "parse_into"]
 
 FORMATS_BY_SUFFIX = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt"}
 """The RDF syntaxes rolegraph reads, by file suffix."""
@@ -51,8 +51,11 @@ def _read_text(source: Source) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise DataSyntaxError(
-            name, line, None, f"the file is not UTF-8 (byte 0x{raw[error.start]:02x} cannot be decoded); "
-            "RDF text must be UTF-8, so convert it (for example with iconv)"
+            name,
+            line,
+            None,
+            f"the file is not UTF-8 (byte 0x{raw[error.start]:02x} cannot be decoded)",
+            "RDF text must be UTF-8: convert the file (for example with iconv) and try again.",
         ) from None
 
 
@@ -105,6 +108,6 @@ def load_graph(extra: Iterable[Source] = (), *, shipped: bool = True) -> Graph:
     if shipped:
         for source in resources.data_files():
             parse_into(graph, source)
-    for source in extra:
-        parse_into(graph, source)
+    for extra_source in extra:
+        parse_into(graph, extra_source)
     return graph

@@ -20,7 +20,7 @@ from rdflib.term import Identifier
 
 from .errors import UnknownRoleError
 from .namespaces import RG, SCHEMA
-from .queries import run_query
+from .queries import select
 from .roles import list_roles
 
 __all__ = ["CATEGORIES", "Citation", "ProfileEntry", "RoleProfile", "role_profile"]
@@ -87,7 +87,9 @@ class RoleProfile:
         grouped: dict[str, list[ProfileEntry]] = defaultdict(list)
         for entry in self.entries:
             grouped[entry.category].append(entry)
-        return dict(sorted(grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+        return dict(
+            sorted(grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]))
+        )
 
 
 def _citation(row: object) -> Citation | None:
@@ -103,8 +105,8 @@ def _details(graph: Graph, node: Identifier) -> tuple[str, ...]:
     if not isinstance(node, URIRef):
         return ()
     facts: dict[URIRef, list[tuple[str, str, set[Citation]]]] = defaultdict(list)
-    for row in run_query(graph, "node-details", {"node": node}):
-        seen = facts[row.property]
+    for row in select(graph, "node-details", {"node": node}):
+        seen = facts[URIRef(row.property)]
         citation = _citation(row)
         for _label, value, cites in seen:
             if value == str(row.valueLabel):
@@ -119,7 +121,11 @@ def _details(graph: Graph, node: Identifier) -> tuple[str, ...]:
         currency = facts.pop(SCHEMA.currency)[0][1]
         unit = facts.pop(SCHEMA.unitText, [("", "", set())])[0][1]
         statistic = facts.pop(RG.statistic, [("", "", set())])[0][1]
-        text = f"{amount_text} {currency}" + (f" per {unit.lower()}" if unit else "") + (f" ({statistic})" if statistic else "")
+        text = (
+            f"{amount_text} {currency}"
+            + (f" per {unit.lower()}" if unit else "")
+            + (f" ({statistic})" if statistic else "")
+        )
         lines = [text]
     else:
         lines = []
@@ -136,9 +142,9 @@ def role_profile(graph: Graph, role: URIRef) -> RoleProfile:
     if role not in summaries:
         raise UnknownRoleError(str(role), [])
     collected: dict[tuple[URIRef, Identifier], tuple[str, set[Citation]]] = {}
-    for row in run_query(graph, "role-profile", {"role": role}):
-        key = (row.property, row.value)
-        label, cites = collected.setdefault(key, (str(row.valueLabel), set()))
+    for row in select(graph, "role-profile", {"role": role}):
+        key = (URIRef(row.property), row.value)
+        _label, cites = collected.setdefault(key, (str(row.valueLabel), set()))
         if (citation := _citation(row)) is not None:
             cites.add(citation)
     entries = tuple(

@@ -18,15 +18,17 @@ from functools import cache
 from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier
 
 from . import resources
 from .errors import QueryParameterError, ResourceMissingError, UnknownQueryError
 
-__all__ = ["Parameter", "NamedQuery", "query_names", "list_queries", "get_query", "run_query"]
+__all__ = ["NamedQuery", "Parameter", "get_query", "list_queries", "query_names", "run_query"]
 
-_PARAM = re.compile(r"^#\s*param\s+\?(?P<name>\w+)\s*\((?P<type>[^),]+)(?P<optional>,\s*optional)?\)\s*:\s*(?P<doc>.*)$")
+_PARAM = re.compile(
+    r"^#\s*param\s+\?(?P<name>\w+)\s*\((?P<type>[^),]+)(?P<optional>,\s*optional)?\)\s*:\s*(?P<doc>.*)$"
+)
 _FIELD = re.compile(r"^#\s*(?P<key>purpose|output|example)\s*:\s*(?P<value>.*)$")
 
 
@@ -106,8 +108,18 @@ def run_query(graph: Graph, query: str | NamedQuery, bindings: Mapping[str, Iden
     unknown = sorted(set(bindings) - set(declared))
     if unknown:
         valid = ", ".join(declared) or "none"
-        raise QueryParameterError(f"query {named.name!r} has no parameter {', '.join(unknown)}; its parameters: {valid}.")
+        raise QueryParameterError(
+            f"query {named.name!r} has no parameter {', '.join(unknown)}; its parameters: {valid}."
+        )
     missing = [p.name for p in named.parameters if not p.optional and p.name not in bindings]
     if missing:
         raise QueryParameterError(f"query {named.name!r} needs a value for {', '.join(missing)}.")
     return graph.query(named.prepared(), initBindings=bindings)
+
+
+def select(graph: Graph, query: str | NamedQuery, bindings: Mapping[str, Identifier] | None = None) -> list[ResultRow]:
+    """The rows of a named SELECT query (see :func:`run_query`)."""
+    result = run_query(graph, query, bindings)
+    if result.type != "SELECT":
+        raise TypeError(f"query {getattr(query, 'name', query)!r} is a {result.type}, not a SELECT")
+    return [row for row in result if isinstance(row, ResultRow)]

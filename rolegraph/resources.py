@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import ResourceMissingError
 
-__all__ = ["data_root", "ontology_dir", "queries_dir", "vocabulary_file", "shapes_file", "data_files"]
+__all__ = ["data_files", "data_root", "ontology_dir", "queries_dir", "shapes_file", "vocabulary_file"]
 
 
 @cache

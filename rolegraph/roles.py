@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 
 from .errors import InputError, UnknownRoleError
-from .queries import run_query
+from .queries import select
 
-__all__ = ["RoleSummary", "list_roles", "role_keys", "resolve_role", "AmbiguousRoleError"]
+__all__ = ["AmbiguousRoleError", "RoleSummary", "list_roles", "resolve_role", "role_keys"]
 
 
 class AmbiguousRoleError(InputError):
@@ -43,13 +43,13 @@ class RoleSummary:
 
 def list_roles(graph: Graph, *, profiled_only: bool = False) -> list[RoleSummary]:
     """The roles in ``graph`` sorted by label; only those with a profile when ``profiled_only``."""
-    rows = run_query(graph, "list-roles", {"profiledOnly": Literal(profiled_only)})
+    rows = select(graph, "list-roles", {"profiledOnly": Literal(profiled_only)})
     return [
         RoleSummary(
-            iri=row.role,
+            iri=URIRef(row.role),
             label=str(row.label),
             definition=str(row.definition) if row.definition is not None else None,
-            profiled=bool(row.profiled.toPython()),
+            profiled=row.profiled == Literal(True),
             duties=int(row.duties),
             skills=int(row.skills),
         )
@@ -68,8 +68,8 @@ def _local_name(iri: str) -> str:
 def role_keys(graph: Graph) -> dict[str, set[URIRef]]:
     """Every normalised name a role answers to (labels, alternative labels, IRI, prefixed IRI, local name)."""
     keys: dict[str, set[URIRef]] = {}
-    for row in run_query(graph, "role-names"):
-        keys.setdefault(_normal(str(row.name)), set()).add(row.role)
+    for row in select(graph, "role-names"):
+        keys.setdefault(_normal(str(row.name)), set()).add(URIRef(row.role))
     for summary in list_roles(graph):
         iri = str(summary.iri)
         names = {iri, _local_name(iri), summary.label}

@@ -16,8 +16,8 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from . import resources
-from .ontology import load_graph, load_vocabulary, parse_into
 from .namespaces import bind_prefixes
+from .ontology import load_graph, load_vocabulary, parse_into
 
 __all__ = ["ValidationIssue", "ValidationReport", "validate", "validate_graph"]
 
@@ -64,7 +64,7 @@ def validate_graph(data: Graph, checked: Sequence[str] = ()) -> ValidationReport
 
     shapes = parse_into(Graph(), resources.shapes_file())
     conforms, results, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True
+        data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True, advanced=True
     )
     bind_prefixes(results)
     names = data.namespace_manager
