@@ -1,4 +1,4 @@
-"""The code base stays ruff-clean, ruff-formatted and mypy-strict clean (run as part of the suite, so CI enforces it)."""
+"""The code stays ruff-clean, ruff-formatted and mypy-strict clean (checked in the suite, so CI enforces it)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,20 @@
+"""The README's Python examples run as written."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import REPO
+
+BLOCKS = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), flags=re.DOTALL)
+
+
+def test_readme_has_python_examples() -> None:
+    assert BLOCKS
+
+
+@pytest.mark.parametrize("code", BLOCKS)
+def test_readme_python_block_runs(code: str) -> None:
+    exec(compile(code, "README.md", "exec"), {})
