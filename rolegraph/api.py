@@ -4,54 +4,76 @@
 >>> g = rolegraph.load()
 >>> [r.label for r in g.roles()]
 ['Producer', 'Production Manager']
->>> g.profile("producer").label
-'Producer'
+>>> comparison = g.compare("Production Manager", "Producer")
+>>> [n.label for n in comparison.category("certifications").shared]
+['IABC communication certification', 'PMI project management certification']
+>>> [str(row.skillLabel) for row in g.query("shared-skills", a="Producer", b="Production Manager")]
+['Communication', 'Organisation']
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from rdflib import Graph, URIRef
-from rdflib.query import Result
-from rdflib.term import Identifier
 
+from .compare import Comparison, compare_roles
+from .engines import Answer, QueryEngine, RdflibEngine
 from .ontology import load_graph
+from .parameters import Raw, coerce_values
 from .profile import RoleProfile, role_profile
-from .queries import run_query
+from .queries import bind, get_query
+from .results import ResultTable
 from .roles import RoleSummary, list_roles, resolve_role
+from .safety import check_query
+from .similarity import Similarity, similar_roles
 
 __all__ = ["RoleGraph", "load"]
 
 
 class RoleGraph:
-    """rolegraph's data as an rdflib graph (:attr:`rdf`) and the operations over it."""
+    """rolegraph's data (:attr:`rdf`, an rdflib graph), the engine that queries it, and the questions over it."""
 
-    def __init__(self, rdf: Graph) -> None:
+    def __init__(self, rdf: Graph, engine: QueryEngine | None = None) -> None:
         self.rdf = rdf
+        self.engine: QueryEngine = engine or RdflibEngine(rdf)
 
     def roles(self, *, profiled_only: bool = True) -> list[RoleSummary]:
         """The roles, sorted by label: those with a profile, or every role named when ``profiled_only`` is false."""
-        return list_roles(self.rdf, profiled_only=profiled_only)
+        return list_roles(self.engine, profiled_only=profiled_only)
 
     def resolve(self, name: str) -> URIRef:
         """The IRI of the role ``name`` means (label, alternative label, IRI or local name, any case)."""
-        return resolve_role(self.rdf, name)
+        return resolve_role(self.engine, name)
 
     def profile(self, name: str) -> RoleProfile:
         """Everything the graph links to the role ``name``, with citations."""
-        return role_profile(self.rdf, self.resolve(name))
+        return role_profile(self.engine, self.resolve(name))
 
-    def query(self, name: str, bindings: Mapping[str, Identifier] | None = None, /, **params: Identifier) -> Result:
-        """Run the named query ``name`` from ``queries/`` with its parameters bound to RDF terms."""
-        return run_query(self.rdf, name, {**(bindings or {}), **params})
+    def compare(self, *names: str) -> Comparison:
+        """Compare two or more roles by name: shared and unique nodes per category, with Jaccard similarities."""
+        return compare_roles(self.engine, [self.resolve(name) for name in names])
+
+    def similar(self, name: str, limit: int | None = 10) -> list[Similarity]:
+        """The roles most similar to ``name``, best first, with the shared nodes behind each rank."""
+        return similar_roles(self.engine, self.resolve(name), limit)
+
+    def query(self, name: str, /, **params: Raw) -> ResultTable:
+        """Run the named query ``name`` from ``queries/``; role parameters take names, list parameters lists."""
+        named = get_query(name)
+        return self.engine.select(bind(named, coerce_values(self.engine, named, params)))
+
+    def sparql(self, text: str, *, allow_network: bool = False) -> Answer:
+        """Run any SELECT, ASK, CONSTRUCT or DESCRIBE; SERVICE and FROM are refused unless ``allow_network``."""
+        check_query(text, allow_network=allow_network)
+        return self.engine.execute(text, allow_network=allow_network)
 
     def __len__(self) -> int:
         return len(self.rdf)
 
     def __repr__(self) -> str:
-        return f"<RoleGraph: {len(self.rdf)} triples, {len(self.roles())} profiled roles>"
+        return f"<RoleGraph: {len(self.rdf)} triples, {len(self.roles())} profiled roles, {self.engine.name} engine>"
 
 
 def load(extra: Iterable[str | os.PathLike[str]] = ()) -> RoleGraph:

@@ -7,34 +7,26 @@ import csv
 import io
 import json
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn, TextIO
 
 import click
+from rdflib import Graph
 
 from . import __version__
 from .api import RoleGraph, load
-from .errors import RolegraphError
+from .display import clean as _clean
+from .display import comparison_csv, comparison_text, result_table_text
+from .display import text_table as _table
+from .errors import InputError, RolegraphError
 from .export import EXPORT_FORMATS, serialize
 from .fileio import write_output
+from .parameters import parse_bind_options
+from .queries import list_queries
+from .results import ResultTable, boolean_json, boolean_xml, to_csv, to_json, to_tsv, to_xml
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INVALID = 0, 1, 2, 3
-
-
-def _clean(text: str) -> str:
-    """Text safe to print on a terminal: control characters (escape sequences, newlines) shown as spaces."""
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in str(text))
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    cells = [[_clean(str(c)) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines)
 
 
 def _graph(ctx: click.Context) -> RoleGraph:
@@ -131,6 +123,116 @@ def show(ctx: click.Context, role: str, fmt: str) -> None:
                 click.echo(f"      {_clean(detail)}")
     if sources:
         click.echo("\nSources: " + "; ".join(_clean(s) for s in sources))
+
+
+@cli.command()
+@click.argument("roles", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str) -> None:
+    """Compare two or more ROLES: per category, what they share and what is unique to each, with Jaccard
+    similarities."""
+    if len(roles) < 2:
+        raise InputError('compare needs at least two roles, e.g. rolegraph compare "Production Manager" Producer.')
+    comparison = _graph(ctx).compare(*roles)
+    if fmt == "json":
+        click.echo(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(comparison_csv(comparison), nl=False)
+    else:
+        click.echo(comparison_text(comparison))
+
+
+RESULT_FORMATS = ["table", "json", "csv", "tsv", "xml"]
+GRAPH_FORMATS = ["ttl", "nt", "jsonld"]
+
+
+def _emit_table(table: ResultTable, fmt: str) -> None:
+    writers = {"json": to_json, "csv": to_csv, "tsv": to_tsv, "xml": to_xml}
+    if fmt == "table":
+        click.echo(result_table_text(table))
+        return
+    click.echo(writers[fmt](table), nl=False)
+    if not table.rows:
+        click.echo("no rows", err=True)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value (repeatable; repeat a list parameter once per value).",
+)
+@click.option("--list", "show_list", is_flag=True, help="List the named queries with their purpose and parameters.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.pass_context
+def query(ctx: click.Context, name: str | None, binds: tuple[str, ...], show_list: bool, fmt: str) -> None:
+    """Run the named query NAME from queries/ with its parameters bound (--list shows them all)."""
+    if show_list or name is None:
+        for named in list_queries():
+            click.echo(f"{named.name}\n    {named.purpose}")
+            for p in named.parameters:
+                optional = ", optional" if p.optional else ""
+                click.echo(f"    --bind {p.name}=...  ({p.type}{optional}) {p.description}")
+            click.echo(f"    output: {' '.join('?' + v for v in named.output)}")
+        if name is None and not show_list:
+            raise InputError(
+                "give a query name (listed above), e.g. "
+                'rolegraph query shared-skills --bind a=Producer --bind b="Production Manager".'
+            )
+        return
+    raw = {k: v if len(v) > 1 else v[0] for k, v in parse_bind_options(binds).items()}
+    _emit_table(_graph(ctx).query(name, **raw), fmt)
+
+
+@cli.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS + GRAPH_FORMATS),
+    default=None,
+    help="table (default), json, csv, tsv or xml for SELECT and ASK; "
+    "ttl (default), nt or jsonld for CONSTRUCT and DESCRIBE.",
+)
+@click.option(
+    "--allow-network", is_flag=True, help="Allow SERVICE, FROM and FROM NAMED, which reach the network or files."
+)
+@click.pass_context
+def sparql(ctx: click.Context, source: TextIO, fmt: str | None, allow_network: bool) -> None:
+    """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query from SOURCE (a file, or - for standard input)."""
+    from .safety import check_query
+
+    try:
+        text = source.read()
+    except UnicodeDecodeError:
+        raise InputError(f"{source.name}: the query is not UTF-8 text.") from None
+    checked = check_query(text, allow_network=allow_network, source=source.name)
+    graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
+    fmt = fmt or ("ttl" if graph_form else "table")
+    if graph_form != (fmt in GRAPH_FORMATS):
+        allowed = GRAPH_FORMATS if graph_form else RESULT_FORMATS
+        raise InputError(f"--format {fmt} does not fit a {checked.form} query; use one of {', '.join(allowed)}.")
+    try:
+        answer = _graph(ctx).sparql(text, allow_network=allow_network)
+    except OSError as error:
+        raise InputError(f"the query could not reach a remote resource: {error}.") from None
+    if isinstance(answer, Graph):
+        click.echo(serialize(answer, fmt).decode("utf-8"), nl=False)
+        if len(answer) == 0:
+            click.echo("no triples", err=True)
+    elif isinstance(answer, bool):
+        if fmt == "json":
+            click.echo(boolean_json(answer), nl=False)
+        elif fmt == "xml":
+            click.echo(boolean_xml(answer), nl=False)
+        else:
+            click.echo("true" if answer else "false")
+    else:
+        _emit_table(answer, fmt)
 
 
 @cli.command()

@@ -68,6 +68,9 @@ class RG(DefinedNamespace):
     worksOnProjectType: URIRef
     worksWith: URIRef
 
+    # Annotation properties
+    comparisonCategory: URIRef
+
     # Datatype properties
     line: URIRef
     paragraph: URIRef
@@ -100,6 +103,11 @@ PREFIXES: dict[str, Namespace] = {
     "edu": Namespace(ID + "education/"),
     "env": Namespace(ID + "environment/"),
     "salary": Namespace(ID + "salary/"),
+    "dept": Namespace(ID + "department/"),
+    "project": Namespace(ID + "project-type/"),
+    "field": Namespace(ID + "field-of-study/"),
+    "industry": Namespace(ID + "industry/"),
+    "factor": Namespace(ID + "salary-factor/"),
     "src": Namespace(ID + "source/"),
     "schema": Namespace(str(SDO._NS)),
     "skos": Namespace(str(SKOS._NS)),
@@ -117,3 +125,17 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+def prefixed(iri: str) -> str | None:
+    """``iri`` as ``prefix:local`` with one of rolegraph's prefixes, or None when none fits.
+
+    >>> prefixed("https://w3id.org/rolegraph/id/role/producer")
+    'role:producer'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            local = iri[len(namespace) :]
+            if all(ch.isalnum() or ch in "-_." for ch in local):
+                return f"{prefix}:{local}"
+    return None

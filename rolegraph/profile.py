@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
+from .engines import QueryEngine, select
 from .errors import UnknownRoleError
-from .namespaces import RG, SCHEMA
-from .queries import select
+from .namespaces import RG, SCHEMA, prefixed
 from .roles import list_roles
 
 __all__ = ["CATEGORIES", "Citation", "ProfileEntry", "RoleProfile", "role_profile"]
@@ -101,7 +101,7 @@ def _citation(row: object) -> Citation | None:
     return Citation(str(source), str(heading), int(row.paragraph), int(line) if line is not None else None)  # type: ignore[attr-defined]
 
 
-def _details(graph: Graph, node: Identifier) -> tuple[str, ...]:
+def _details(graph: Graph | QueryEngine, node: Identifier) -> tuple[str, ...]:
     if not isinstance(node, URIRef):
         return ()
     facts: dict[URIRef, list[tuple[str, str, set[Citation]]]] = defaultdict(list)
@@ -136,7 +136,7 @@ def _details(graph: Graph, node: Identifier) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def role_profile(graph: Graph, role: URIRef) -> RoleProfile:
+def role_profile(graph: Graph | QueryEngine, role: URIRef) -> RoleProfile:
     """The profile of ``role`` (an IRI; see :func:`rolegraph.roles.resolve_role` for names)."""
     summaries = {s.iri: s for s in list_roles(graph)}
     if role not in summaries:
@@ -150,7 +150,7 @@ def role_profile(graph: Graph, role: URIRef) -> RoleProfile:
     entries = tuple(
         ProfileEntry(
             property=prop,
-            category=CATEGORIES.get(prop, graph.namespace_manager.normalizeUri(prop)),
+            category=CATEGORIES.get(prop, prefixed(prop) or str(prop)),
             value=value,
             label=label,
             citations=tuple(sorted(cites, key=Citation.sort_key)),

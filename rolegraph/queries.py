@@ -11,25 +11,37 @@ Query text is never built from user input: parameters are RDF terms handed to th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from rdflib import Graph
+from rdflib import BNode
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier
 
 from . import resources
 from .errors import QueryParameterError, ResourceMissingError, UnknownQueryError
 
-__all__ = ["NamedQuery", "Parameter", "get_query", "list_queries", "query_names", "run_query"]
+__all__ = [
+    "PARAMETER_TYPES",
+    "BoundQuery",
+    "NamedQuery",
+    "Parameter",
+    "bind",
+    "get_query",
+    "list_queries",
+    "query_names",
+]
+
+PARAMETER_TYPES = ("role", "role list", "IRI", "IRI list", "string", "integer", "boolean")
+"""The parameter types a query header may declare."""
 
 _PARAM = re.compile(
     r"^#\s*param\s+\?(?P<name>\w+)\s*\((?P<type>[^),]+)(?P<optional>,\s*optional)?\)\s*:\s*(?P<doc>.*)$"
 )
 _FIELD = re.compile(r"^#\s*(?P<key>purpose|output|example)\s*:\s*(?P<value>.*)$")
+_VALUES_MARKER = re.compile(r"^(?P<indent>[ \t]*)#@values \?(?P<name>\w+)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,16 @@ class Parameter:
     type: str
     optional: bool
     description: str
+
+    @property
+    def is_list(self) -> bool:
+        """A list parameter: takes several values (a single-valued one takes exactly one)."""
+        return self.type.endswith(" list")
+
+    @property
+    def is_role(self) -> bool:
+        """A parameter whose values are roles (names are resolved to IRIs before binding)."""
+        return self.type.startswith("role")
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,22 @@ class NamedQuery:
             self._prepared.append(prepareQuery(self.text))
         return self._prepared[0]
 
+    def parameter(self, name: str) -> Parameter:
+        """The declared parameter ``name``; :class:`QueryParameterError` naming the valid ones if there is none."""
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        valid = ", ".join(p.name for p in self.parameters) or "none"
+        raise QueryParameterError(f"query {self.name!r} has no parameter {name!r}; its parameters: {valid}.")
+
+
+@dataclass(frozen=True)
+class BoundQuery:
+    """A named query with its parameters bound: :attr:`text` holds a VALUES block for each bound parameter."""
+
+    query: NamedQuery
+    text: str
+
 
 def _parse_header(name: str, text: str) -> NamedQuery:
     fields: dict[str, str] = {}
@@ -73,6 +111,16 @@ def _parse_header(name: str, text: str) -> NamedQuery:
             )
         elif match := _FIELD.match(line):
             fields[match["key"]] = match["value"].strip()
+    for parameter in parameters:
+        if parameter.type not in PARAMETER_TYPES:
+            raise ResourceMissingError(
+                f"queries/{name}.rq: parameter ?{parameter.name} has unknown type {parameter.type!r}"
+            )
+        marked = {m["name"] for m in _VALUES_MARKER.finditer(text)}
+        if parameter.name not in marked:
+            raise ResourceMissingError(
+                f"queries/{name}.rq: parameter ?{parameter.name} has no '#@values ?{parameter.name}' line"
+            )
     output = tuple(v.lstrip("?") for v in fields.get("output", "").split())
     return NamedQuery(name, text, fields.get("purpose", ""), tuple(parameters), output, fields.get("example", ""))
 
@@ -100,26 +148,51 @@ def list_queries() -> list[NamedQuery]:
     return [get_query(name) for name in query_names()]
 
 
-def run_query(graph: Graph, query: str | NamedQuery, bindings: Mapping[str, Identifier] | None = None) -> Result:
-    """Run a named query over ``graph`` with ``bindings`` (parameter name -> RDF term) bound, never pasted."""
-    named = get_query(query) if isinstance(query, str) else query
-    bindings = dict(bindings or {})
-    declared = {p.name: p for p in named.parameters}
-    unknown = sorted(set(bindings) - set(declared))
-    if unknown:
-        valid = ", ".join(declared) or "none"
+_CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
+
+
+def _n3(term: Identifier, parameter: Parameter) -> str:
+    if isinstance(term, BNode):
+        raise QueryParameterError(f"?{parameter.name}: a blank node cannot be a query parameter; give an IRI.")
+    if _CODEPOINT_ESCAPE.search(str(term)):
+        # SPARQL decodes \uXXXX anywhere in a query's text before parsing; rdflib would then receive another value
+        # than the one given (Oxigraph would not), so such values are not passed to any engine.
         raise QueryParameterError(
-            f"query {named.name!r} has no parameter {', '.join(unknown)}; its parameters: {valid}."
+            f"?{parameter.name}: the value contains a backslash-u escape sequence, which SPARQL engines may decode "
+            "inside query text; rolegraph does not pass such values."
         )
-    missing = [p.name for p in named.parameters if not p.optional and p.name not in bindings]
+    try:
+        return term.n3()
+    except Exception as error:  # rdflib refuses IRIs it cannot write (spaces, <, >, ...)
+        raise QueryParameterError(f"?{parameter.name}: {term!s} is not a usable IRI ({error}).") from None
+
+
+def bind(query: str | NamedQuery, values: Mapping[str, Identifier | Sequence[Identifier]] | None = None) -> BoundQuery:
+    """Bind ``values`` (parameter name -> RDF term, or a sequence of terms for a list parameter) to a named query.
+
+    Raises :class:`QueryParameterError` for an undeclared parameter, a missing required one, several values for a
+    single-valued one, or a value that cannot be written as a term.
+
+    >>> from rdflib import Literal
+    >>> text = bind("list-roles", {"profiledOnly": Literal(True)}).text
+    >>> [line.strip() for line in text.splitlines() if "VALUES" in line]
+    ['VALUES ?profiledOnly { "true"^^<http://www.w3.org/2001/XMLSchema#boolean> }']
+    >>> bind("role-profile", {"role": Literal('x" } DROP ALL #')}).text.count('"x\\" } DROP ALL #"')
+    1
+    """
+    named = get_query(query) if isinstance(query, str) else query
+    values = dict(values or {})
+    for name in values:
+        named.parameter(name)
+    missing = [p.name for p in named.parameters if not p.optional and p.name not in values]
     if missing:
         raise QueryParameterError(f"query {named.name!r} needs a value for {', '.join(missing)}.")
-    return graph.query(named.prepared(), initBindings=bindings)
-
-
-def select(graph: Graph, query: str | NamedQuery, bindings: Mapping[str, Identifier] | None = None) -> list[ResultRow]:
-    """The rows of a named SELECT query (see :func:`run_query`)."""
-    result = run_query(graph, query, bindings)
-    if result.type != "SELECT":
-        raise TypeError(f"query {getattr(query, 'name', query)!r} is a {result.type}, not a SELECT")
-    return [row for row in result if isinstance(row, ResultRow)]
+    blocks: dict[str, str] = {}
+    for name, value in values.items():
+        parameter = named.parameter(name)
+        terms = [value] if isinstance(value, Identifier) else list(value)
+        if not parameter.is_list and len(terms) != 1:
+            raise QueryParameterError(f"?{name} takes one value, not {len(terms)}.")
+        blocks[name] = "VALUES ?" + name + " { " + " ".join(_n3(t, parameter) for t in terms) + " }"
+    text = _VALUES_MARKER.sub(lambda m: m["indent"] + blocks[m["name"]] if m["name"] in blocks else m[0], named.text)
+    return BoundQuery(named, text)

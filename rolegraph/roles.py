@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 
+from .engines import QueryEngine, select
 from .errors import InputError, UnknownRoleError
-from .queries import select
+from .namespaces import prefixed
 
 __all__ = ["AmbiguousRoleError", "RoleSummary", "list_roles", "resolve_role", "role_keys"]
 
@@ -41,7 +42,7 @@ class RoleSummary:
     skills: int
 
 
-def list_roles(graph: Graph, *, profiled_only: bool = False) -> list[RoleSummary]:
+def list_roles(graph: Graph | QueryEngine, *, profiled_only: bool = False) -> list[RoleSummary]:
     """The roles in ``graph`` sorted by label; only those with a profile when ``profiled_only``."""
     rows = select(graph, "list-roles", {"profiledOnly": Literal(profiled_only)})
     return [
@@ -65,7 +66,7 @@ def _local_name(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def role_keys(graph: Graph) -> dict[str, set[URIRef]]:
+def role_keys(graph: Graph | QueryEngine) -> dict[str, set[URIRef]]:
     """Every normalised name a role answers to (labels, alternative labels, IRI, prefixed IRI, local name)."""
     keys: dict[str, set[URIRef]] = {}
     for row in select(graph, "role-names"):
@@ -73,15 +74,14 @@ def role_keys(graph: Graph) -> dict[str, set[URIRef]]:
     for summary in list_roles(graph):
         iri = str(summary.iri)
         names = {iri, _local_name(iri), summary.label}
-        prefixed = graph.namespace_manager.normalizeUri(summary.iri)
-        if not prefixed.startswith("<"):
-            names.add(prefixed)
+        if short := prefixed(iri):
+            names.add(short)
         for name in names:
             keys.setdefault(_normal(name), set()).add(summary.iri)
     return keys
 
 
-def resolve_role(graph: Graph, name: str) -> URIRef:
+def resolve_role(graph: Graph | QueryEngine, name: str) -> URIRef:
     """The one role ``name`` means, matched case-insensitively.
 
     Raises :class:`UnknownRoleError` with close matches, or :class:`AmbiguousRoleError` when several roles match.

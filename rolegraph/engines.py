@@ -1,0 +1,184 @@
+"""Run SPARQL over a graph: on rdflib's own engine or on Oxigraph (pyoxigraph), with the same results.
+
+Both engines run a :class:`~rolegraph.queries.BoundQuery` (parameters already bound as VALUES blocks) and return a
+:class:`~rolegraph.results.ResultTable` of rdflib terms.
+
+>>> from rolegraph.ontology import load_graph
+>>> rdflib_engine = RdflibEngine(load_graph())
+>>> oxigraph_engine = OxigraphEngine.from_graph(rdflib_engine.graph)
+>>> def labels(engine): return [str(row.label) for row in select(engine, "list-roles")]
+>>> labels(rdflib_engine) == labels(oxigraph_engine)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Protocol, runtime_checkable
+
+import pyoxigraph as ox
+import rdflib.plugins.sparql as rdflib_sparql
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier, Node
+
+from .queries import BoundQuery, NamedQuery, bind
+from .results import ResultTable
+
+__all__ = ["Answer", "OxigraphEngine", "QueryEngine", "RdflibEngine", "as_engine", "select"]
+
+Answer = ResultTable | bool | Graph
+"""What a query gives: rows (SELECT), a truth value (ASK) or a graph (CONSTRUCT, DESCRIBE)."""
+
+
+@runtime_checkable
+class QueryEngine(Protocol):
+    """Something that answers SPARQL queries over rolegraph's data."""
+
+    name: str
+
+    def select(self, query: BoundQuery) -> ResultTable:
+        """The rows of a bound named SELECT query."""
+
+    def execute(self, text: str, *, allow_network: bool = False) -> Answer:
+        """Any SELECT, ASK, CONSTRUCT or DESCRIBE query text (checked by the caller for safety)."""
+
+
+@contextmanager
+def _no_graph_loading() -> Iterator[None]:
+    """Stop rdflib from fetching FROM / FROM NAMED graphs over the network or from files while a query runs."""
+    before = rdflib_sparql.SPARQL_LOAD_GRAPHS
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        yield None
+    finally:
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = before
+
+
+@lru_cache(maxsize=256)
+def _prepare(text: str) -> Query:
+    return prepareQuery(text)
+
+
+def _rdflib_answer(result: object) -> Answer:
+    kind = getattr(result, "type", None)
+    if kind == "SELECT":
+        variables = tuple(str(v) for v in (result.vars or []))  # type: ignore[attr-defined]
+        rows = tuple(tuple(row) for row in result)  # type: ignore[attr-defined]
+        return ResultTable(variables, rows)
+    if kind == "ASK":
+        return bool(result.askAnswer)  # type: ignore[attr-defined]
+    graph = Graph()
+    for triple in result.graph or ():  # type: ignore[attr-defined]
+        graph.add(triple)
+    return graph
+
+
+class RdflibEngine:
+    """rdflib's SPARQL engine over an in-memory rdflib graph."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def select(self, query: BoundQuery) -> ResultTable:
+        with _no_graph_loading():
+            answer = _rdflib_answer(self.graph.query(_prepare(query.text)))
+        if not isinstance(answer, ResultTable):
+            raise TypeError(f"query {query.query.name!r} is not a SELECT query")
+        return answer
+
+    def execute(self, text: str, *, allow_network: bool = False) -> Answer:
+        if allow_network:
+            return _rdflib_answer(self.graph.query(text))
+        with _no_graph_loading():
+            return _rdflib_answer(self.graph.query(text))
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise TypeError(f"cannot convert {term!r} to an Oxigraph term")
+
+
+def from_oxigraph(term: object) -> Identifier | None:
+    """A pyoxigraph term as an rdflib term (xsd:string literals become plain literals, as rdflib writes them)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unexpected Oxigraph term {term!r}")
+
+
+class OxigraphEngine:
+    """Oxigraph's SPARQL engine over a pyoxigraph store (in memory or on disk)."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> OxigraphEngine:
+        """An in-memory Oxigraph store holding the triples of an rdflib graph."""
+        store = ox.Store()
+        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return cls(store)
+
+    def _answer(self, text: str) -> Answer:
+        result = self.store.query(text)
+        if isinstance(result, ox.QuerySolutions):
+            variables = tuple(v.value for v in result.variables)
+            rows = tuple(tuple(from_oxigraph(solution[i]) for i in range(len(variables))) for solution in result)
+            return ResultTable(variables, rows)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        graph = Graph()
+        for triple in result:
+            terms = (from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object))
+            graph.add(terms)  # type: ignore[arg-type]  # a triple's terms are never None
+        return graph
+
+    def select(self, query: BoundQuery) -> ResultTable:
+        answer = self._answer(query.text)
+        if not isinstance(answer, ResultTable):
+            raise TypeError(f"query {query.query.name!r} is not a SELECT query")
+        return answer
+
+    def execute(self, text: str, *, allow_network: bool = False) -> Answer:
+        return self._answer(text)
+
+
+def as_engine(target: Graph | QueryEngine) -> QueryEngine:
+    """An engine for ``target``: an rdflib graph gets rdflib's engine; an engine is returned as it is."""
+    if isinstance(target, Graph):
+        return RdflibEngine(target)
+    return target
+
+
+def select(
+    target: Graph | QueryEngine,
+    query: str | NamedQuery,
+    values: Mapping[str, Identifier | Sequence[Identifier]] | None = None,
+) -> ResultTable:
+    """Run the named SELECT ``query`` with ``values`` bound (see :func:`rolegraph.queries.bind`)."""
+    return as_engine(target).select(bind(query, values))
