@@ -63,7 +63,9 @@ def test_compare(g: RoleGraph) -> None:
         "Oversee the production as a whole",
         "Plan and manage the production schedule",
     }
-    organisations = {(str(r.nodeLabel), str(r.role).removeprefix(ID)) for r in rows if str(r.category) == "organisations"}
+    organisations = {
+        (str(r.nodeLabel), str(r.role).removeprefix(ID)) for r in rows if str(r.category) == "organisations"
+    }
     assert organisations == {
         ("Project Management Institute", "role/production-manager"),
         ("Project Management Institute", "role/producer"),
