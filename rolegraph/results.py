@@ -17,6 +17,7 @@ import csv
 import html
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -165,15 +166,36 @@ def to_csv(table: ResultTable) -> str:
     return buffer.getvalue()
 
 
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+_TURTLE_SHORTHAND = {
+    XSD.integer: re.compile(r"[+-]?[0-9]+"),
+    XSD.decimal: re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD.double: re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    XSD.boolean: re.compile(r"true|false"),
+}
+
+
 def _tsv_value(term: Node | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, Literal) and term.datatype in (XSD.integer, XSD.decimal, XSD.double, XSD.boolean):
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
         lexical = str(term)
-        if "\t" not in lexical and "\n" not in lexical:
+        shorthand = _TURTLE_SHORTHAND.get(term.datatype) if term.datatype is not None else None
+        if shorthand is not None and shorthand.fullmatch(lexical):
             return lexical
-    text = term.n3() if isinstance(term, (URIRef, Literal)) else f"_:{term}"
-    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        quoted = '"' + lexical.translate(_TSV_ESCAPES) + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{quoted}^^<{term.datatype}>"
+        return quoted
+    raise TypeError(f"cannot write {term!r} as a SPARQL result term")
 
 
 def to_tsv(table: ResultTable) -> str:

@@ -161,3 +161,130 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0
     assert out.startswith("rolegraph, version ")
+
+
+def test_compare_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "compare", "Production Manager", "Producer")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Production Manager vs. Producer"
+    assert lines[1] == "Overall Jaccard similarity: 0.34 (20 of 58 nodes shared by all)"
+    assert any(line.split() == ["skills", "0.25", "2", "3", "3"] for line in lines)
+    assert "  only Producer:" in out and "    - Raise the money for the project" in out
+
+
+def test_compare_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "compare", "production-manager", "producer", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["jaccard"] == pytest.approx(20 / 58)
+    code, out, _ = run(capsys, "compare", "production-manager", "producer", "--format", "csv")
+    assert code == 0
+    rows = list(__import__("csv").reader(out.splitlines()))
+    assert rows[0] == ["category", "category_jaccard", "membership", "node", "label", "roles"]
+    assert [
+        "skills",
+        "0.250000",
+        "shared",
+        "https://w3id.org/rolegraph/id/skill/communication",
+        "Communication",
+        "Production Manager; Producer",
+    ] in rows
+    assert len(rows) == 1 + 58
+
+
+def test_compare_needs_two_roles(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "compare", "Producer")
+    assert code == 2
+    assert "at least two roles" in err
+
+
+def test_query_with_bindings(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "query", "shared-skills", "--bind", "a=Producer", "--bind", "b=Production Manager")
+    assert code == 0
+    assert "skill:communication  Communication" in out
+    assert "2 row(s)." in out
+
+
+def test_query_list_parameter_and_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "query", "salary-comparison", "--bind", "role=Producer", "--format", "csv")
+    assert code == 0
+    assert out.splitlines()[1].startswith("https://w3id.org/rolegraph/id/role/producer,Producer,62193.0,USD,YEAR")
+
+
+def test_query_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "query", "--list")
+    assert code == 0
+    assert "shared-skills\n    The skills two roles both require." in out
+    assert "--bind a=...  (role) the first role." in out
+
+
+def test_query_errors_list_what_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "query", "shared-skilz")
+    assert code == 2 and "Valid names:" in err and "shared-skills" in err
+    code, _, err = run(capsys, "query", "shared-skills", "--bind", "a=Producer", "--bind", "c=Producer")
+    assert code == 2 and "its parameters: a, b" in err
+    code, _, err = run(capsys, "query", "shared-skills", "--bind", "a=Producer")
+    assert code == 2 and "needs a value for b" in err
+
+
+@pytest.mark.parametrize("name", ['x" } ; DROP ALL ; #', "} UNION { ?s ?p ?o", "<script>", "SELECT * WHERE {}"])
+def test_hostile_role_names_are_unknown_roles(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    code, out, err = run(capsys, "query", "shared-skills", "--bind", f"a={name}", "--bind", "b=Producer")
+    assert code == 2
+    assert out == ""
+    assert "no role matches" in err
+
+
+def test_empty_result_is_a_normal_result(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "query", "shared-skills", "--bind", "a=Producer", "--bind", "b=Director")
+    assert code == 0
+    assert out.strip() == "no rows"
+
+
+def test_sparql_select_from_stdin_in_every_format() -> None:
+    text = (
+        "PREFIX rg: <https://w3id.org/rolegraph/vocab#>\nSELECT ?role WHERE { ?role a rg:ProfiledRole } ORDER BY ?role"
+    )
+    outputs = {}
+    for fmt in ("table", "json", "csv", "tsv", "xml"):
+        command = [sys.executable, "-m", "rolegraph", "sparql", "-", "--format", fmt]
+        done = subprocess.run(command, input=text.encode(), capture_output=True)  # bytes: keep CSV's CRLF
+        assert done.returncode == 0, done.stderr
+        outputs[fmt] = done.stdout.decode("utf-8")
+    assert "role:producer" in outputs["table"]
+    assert json.loads(outputs["json"])["results"]["bindings"][0]["role"]["value"].endswith("/role/producer")
+    assert outputs["csv"].startswith("role\r\nhttps://w3id.org/rolegraph/id/role/producer\r\n")
+    assert outputs["tsv"].startswith("?role\n<https://w3id.org/rolegraph/id/role/producer>\n")
+    assert "<uri>https://w3id.org/rolegraph/id/role/producer</uri>" in outputs["xml"]
+
+
+def test_sparql_construct_ask_and_wrong_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    construct = tmp_path / "c.rq"
+    construct.write_text(
+        "CONSTRUCT { ?r a <http://example.org/R> } WHERE { ?r a <https://w3id.org/rolegraph/vocab#ProfiledRole> }"
+    )
+    code, out, _ = run(capsys, "sparql", str(construct), "--format", "nt")
+    assert code == 0
+    assert len(out.splitlines()) == 2
+    code, _, err = run(capsys, "sparql", str(construct), "--format", "csv")
+    assert code == 2 and "does not fit a CONSTRUCT query" in err
+    ask = tmp_path / "a.rq"
+    ask.write_text("ASK { ?r a <https://w3id.org/rolegraph/vocab#ProfiledRole> }")
+    code, out, _ = run(capsys, "sparql", str(ask))
+    assert (code, out.strip()) == (0, "true")
+
+
+def test_sparql_syntax_error_exits_2_with_position(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT * WHERE {\n  ?s ?p \n}\n")
+    code, out, err = run(capsys, "sparql", str(bad))
+    assert code == 2
+    assert f"{bad}:2:3: SPARQL syntax error" in err
+    assert "Traceback" not in err and out == ""
+
+
+def test_sparql_empty_result_says_no_rows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    empty = tmp_path / "e.rq"
+    empty.write_text("SELECT ?s WHERE { ?s a <http://example.org/Nothing> }")
+    code, out, _ = run(capsys, "sparql", str(empty))
+    assert (code, out.strip()) == (0, "no rows")

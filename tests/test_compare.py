@@ -1,0 +1,148 @@
+"""rolegraph.compare and rolegraph.similarity: the comparison of the article's roles says what the article says,
+and comparisons behave as set comparisons must."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import rolegraph
+from rolegraph.api import RoleGraph
+from rolegraph.compare import Comparison
+from rolegraph.errors import InputError
+
+ID = "https://w3id.org/rolegraph/id/"
+PM, PRODUCER, ACTOR = ID + "role/production-manager", ID + "role/producer", ID + "role/actor"
+
+
+@pytest.fixture(scope="module")
+def g() -> RoleGraph:
+    return rolegraph.load()
+
+
+@pytest.fixture(scope="module")
+def pair(g: RoleGraph) -> Comparison:
+    return g.compare("Production Manager", "Producer")
+
+
+def labels(nodes: tuple) -> set[str]:  # type: ignore[type-arg]
+    return {n.label for n in nodes}
+
+
+def test_what_the_article_says_both_share(pair: Comparison) -> None:
+    assert labels(pair.category("skills").shared) == {"Communication", "Organisation"}
+    assert labels(pair.category("education").shared) == {
+        "Bachelor's degree (usual minimum)",
+        "Master's degree (business administration, communication or a related subject), preferred by many employers",
+    }
+    assert labels(pair.category("organisations").shared) == {
+        "Project Management Institute",
+        "International Association of Business Communicators",
+    }
+    assert labels(pair.category("environment").shared) == {"Office", "Travel to shooting locations"}
+    assert labels(pair.category("industry").shared) == {"Film and television"}
+    assert labels(pair.category("project types").shared) == {"Film", "Television show"}
+
+
+def test_what_the_article_says_differs(pair: Comparison) -> None:
+    skills = pair.category("skills")
+    assert labels(skills.unique[PM]) == {"Budget management", "Ordering supplies", "Schedule coordination"}
+    assert labels(skills.unique[PRODUCER]) == {"Concept development", "Scriptwriting", "Working with talent"}
+    assert labels(pair.category("skill focus").unique[PM]) == {"logistical"}
+    assert labels(pair.category("skill focus").unique[PRODUCER]) == {"creative"}
+    assert labels(pair.category("environment").unique[PM]) == {"Long hours, above all while filming or near deadlines"}
+    assert "Irregular hours" in labels(pair.category("environment").unique[PRODUCER])
+    assert labels(pair.category("also acts as").unique[PRODUCER]) == {"Director", "Writer"}
+    assert labels(pair.category("project types").unique[PRODUCER]) == {"Live event", "Stage play"}
+    assert labels(pair.category("salary").unique[PM]) == {"Production Manager average salary"}
+
+
+def test_jaccard_figures(pair: Comparison) -> None:
+    assert pair.category("skills").jaccard == pytest.approx(2 / 8)
+    assert pair.category("duties").jaccard == pytest.approx(5 / 17)
+    assert pair.category("certifications").jaccard == 1.0
+    assert pair.category("salary").jaccard == 0.0
+    assert pair.jaccard == pytest.approx(20 / 58)
+
+
+def test_overall_jaccard_agrees_with_similar_roles(g: RoleGraph, pair: Comparison) -> None:
+    best = g.similar("Producer")[0]
+    assert best.iri == PM
+    assert best.jaccard == pytest.approx(pair.jaccard)
+    assert best.shared == sum(len(c.shared) for c in pair.categories)
+    assert len(best.shared_nodes) == best.shared
+
+
+def test_swapping_the_roles_swaps_the_unique_sides(g: RoleGraph, pair: Comparison) -> None:
+    swapped = g.compare("Producer", "Production Manager")
+    assert swapped.jaccard == pair.jaccard
+    for mine in pair.categories:
+        theirs = swapped.category(mine.category)
+        assert theirs.shared == mine.shared or labels(theirs.shared) == labels(mine.shared)
+        assert labels(theirs.unique[PM]) == labels(mine.unique[PM])
+        assert labels(theirs.unique[PRODUCER]) == labels(mine.unique[PRODUCER])
+
+
+def test_shared_plus_unique_is_each_roles_own_nodes(g: RoleGraph, pair: Comparison) -> None:
+    own = {(str(r.category), str(r.node)) for r in g.query("compare", role=["Producer"])}
+    from_comparison = {(c.category, n.iri) for c in pair.categories for n in c.shared + c.unique[PRODUCER]}
+    assert from_comparison == own
+
+
+def test_a_role_compared_with_a_mentioned_role(g: RoleGraph) -> None:
+    comparison = g.compare("Producer", "Actor")
+    assert comparison.jaccard == 0.0
+    assert all(not c.shared for c in comparison.categories)
+
+
+def test_three_roles_have_shared_by_some(g: RoleGraph) -> None:
+    extra = rolegraph.load()
+    three = extra.compare("Production Manager", "Producer", "Director")
+    assert [r.label for r in three.roles] == ["Production Manager", "Producer", "Director"]
+    assert three.jaccard == 0.0
+    partial = three.category("skills").partial
+    assert labels(partial) == {"Communication", "Organisation"}
+    assert all(n.roles == (PM, PRODUCER) for n in partial)
+
+
+def test_a_role_with_itself_or_alone_is_an_error(g: RoleGraph) -> None:
+    with pytest.raises(InputError, match="at least two different roles"):
+        g.compare("Producer", "producer")
+    with pytest.raises(InputError, match="at least two different roles"):
+        g.compare("Producer")
+
+
+def test_json_is_stable_and_documented_shape(pair: Comparison) -> None:
+    document = json.loads(json.dumps(pair.to_dict()))
+    assert list(document) == ["roles", "jaccard", "categories"]
+    assert document["roles"] == [{"iri": PM, "label": "Production Manager"}, {"iri": PRODUCER, "label": "Producer"}]
+    skills = next(c for c in document["categories"] if c["category"] == "skills")
+    assert list(skills) == ["category", "jaccard", "shared", "partial", "unique"]
+    assert skills["shared"][0] == {"iri": ID + "skill/communication", "label": "Communication", "roles": [PM, PRODUCER]}
+    assert json.dumps(pair.to_dict()) == json.dumps(
+        rolegraph.load().compare("Production Manager", "Producer").to_dict()
+    )
+
+
+def test_repr_html_is_a_table_with_escaped_labels(pair: Comparison, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = pair._repr_html_()
+    assert page.count("<tr>") == len(pair.categories) + 1
+    assert "<th>only Production Manager</th>" in page
+    hostile = tmp_path / "hostile.ttl"
+    hostile.write_text(
+        "@prefix rg: <https://w3id.org/rolegraph/vocab#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://example.org/r> a rg:Role ; rdfs:label "<img src=x onerror=alert(1)>"@en ;\n'
+        "    rg:hasDuty <https://w3id.org/rolegraph/id/duty/hire-crew> .\n"
+    )
+    page = rolegraph.load([hostile]).compare("Producer", "https://example.org/r")._repr_html_()
+    assert "<img" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_similar_roles_are_ranked(g: RoleGraph) -> None:
+    ranked = g.similar("Production Manager", limit=None)
+    assert [s.label for s in ranked][:1] == ["Producer"]
+    jaccards = [s.jaccard for s in ranked]
+    assert jaccards == sorted(jaccards, reverse=True)
+    assert len(g.similar("Production Manager", limit=2)) <= 2
