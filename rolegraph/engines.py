@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import pyoxigraph as ox
 import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -28,6 +27,9 @@ from rdflib.term import Identifier, Node
 
 from .queries import BoundQuery, NamedQuery, bind
 from .results import ResultTable
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 __all__ = ["Answer", "OxigraphEngine", "QueryEngine", "RdflibEngine", "as_engine", "select"]
 
@@ -100,8 +102,10 @@ class RdflibEngine:
             return _rdflib_answer(self.graph.query(text))
 
 
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_oxigraph(term: Node) -> Any:
     """An rdflib term as a pyoxigraph term."""
+    import pyoxigraph as ox
+
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -115,6 +119,8 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def from_oxigraph(term: object) -> Identifier | None:
     """A pyoxigraph term as an rdflib term (xsd:string literals become plain literals, as rdflib writes them)."""
+    import pyoxigraph as ox
+
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -140,11 +146,15 @@ class OxigraphEngine:
     @classmethod
     def from_graph(cls, graph: Graph) -> OxigraphEngine:
         """An in-memory Oxigraph store holding the triples of an rdflib graph."""
+        import pyoxigraph as ox
+
         store = ox.Store()
         store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return cls(store)
 
     def _answer(self, text: str) -> Answer:
+        import pyoxigraph as ox
+
         result = self.store.query(text)
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
