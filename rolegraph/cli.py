@@ -128,13 +128,21 @@ def show(ctx: click.Context, role: str, fmt: str) -> None:
 @cli.command()
 @click.argument("roles", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--html", "html_path", metavar="FILE", help="Also write the interactive network page to FILE.")
 @click.pass_context
-def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str) -> None:
+def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str, html_path: str | None) -> None:
     """Compare two or more ROLES: per category, what they share and what is unique to each, with Jaccard
     similarities."""
     if len(roles) < 2:
         raise InputError('compare needs at least two roles, e.g. rolegraph compare "Production Manager" Producer.')
-    comparison = _graph(ctx).compare(*roles)
+    graph = _graph(ctx)
+    comparison = graph.compare(*roles)
+    if html_path is not None:
+        from .network import comparison_network
+        from .render import network_page
+
+        network = comparison_network(graph.engine, [graph.resolve(r) for r in roles])
+        _write(html_path, network_page(network), "page")
     if fmt == "json":
         click.echo(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -268,6 +276,50 @@ def export(ctx: click.Context, fmt: str, output: str) -> None:
     written = write_output(output, data)
     if written is not None:
         click.echo(f"Wrote {len(data):,} bytes ({fmt}) to {written}.", err=True)
+
+
+def _write(target: str, data: bytes, what: str) -> None:
+    written = write_output(target, data)
+    if written is not None:
+        click.echo(f"Wrote the {what} ({len(data):,} bytes) to {written.resolve()}.", err=True)
+
+
+@cli.command("graph")
+@click.option("--role", "roles", multiple=True, help="A role: once for its neighbourhood, twice or more to compare.")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Links from --role to include.")
+@click.option("--html", "html_path", metavar="FILE", help="Write the interactive network page to FILE.")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), help="Export the network instead.")
+@click.option("-o", "--output", default="-", show_default=True, help="Where --format writes; - for standard output.")
+@click.pass_context
+def graph_command(
+    ctx: click.Context, roles: tuple[str, ...], depth: int, html_path: str | None, fmt: str | None, output: str
+) -> None:
+    """Draw the whole graph, one role's neighbourhood (--role R --depth N) or a comparison (--role A --role B),
+    as an HTML page (--html FILE) or as GraphML, GEXF or node-link JSON (--format) for Gephi or Cytoscape."""
+    from .graph import export_graph
+    from .network import comparison_network, neighbourhood_network, whole_network
+
+    if html_path is None and fmt is None:
+        raise InputError("say what to write: --html FILE for the page, or --format graphml|gexf|json.")
+    graph = _graph(ctx)
+    iris = [graph.resolve(r) for r in roles]
+    if not iris:
+        network = whole_network(graph.engine)
+    elif len(iris) == 1:
+        network = neighbourhood_network(graph.engine, iris[0], depth)
+    else:
+        network = comparison_network(graph.engine, iris)
+    if html_path is not None:
+        from .render import network_page
+
+        _write(html_path, network_page(network), "page")
+    if fmt is not None:
+        network.graph.pop("summary", None)
+        data = export_graph(network, fmt)
+        if output == "-":
+            write_output("-", data)
+        else:
+            _write(output, data, f"{fmt} network")
 
 
 def _fail(message: str, code: int) -> NoReturn:
