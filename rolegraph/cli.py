@@ -314,7 +314,6 @@ def graph_command(
 
         _write(html_path, network_page(network), "page")
     if fmt is not None:
-        network.graph.pop("summary", None)
         data = export_graph(network, fmt)
         if output == "-":
             write_output("-", data)

@@ -105,16 +105,23 @@ def neighbourhood(graph: nx.MultiGraph, center: str, depth: int) -> nx.MultiGrap
 EXPORT_GRAPH_FORMATS = ("graphml", "gexf", "json")
 
 
+def _scalar(value: Any) -> Any:
+    """A value GraphML and GEXF can hold: lists joined with " | ", mappings as JSON text."""
+    if isinstance(value, list | tuple):
+        return " | ".join(map(str, value))
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return value
+
+
 def _flat(graph: nx.MultiGraph) -> nx.MultiGraph:
-    """A copy whose list attributes are joined with " | " (GraphML and GEXF hold only scalar values)."""
+    """A copy whose attribute values are all scalars (GraphML and GEXF hold nothing else)."""
     flat = nx.MultiGraph()
-    flat.graph.update({k: " | ".join(map(str, v)) if isinstance(v, list) else v for k, v in graph.graph.items()})
+    flat.graph.update({k: _scalar(v) for k, v in graph.graph.items()})
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, **{k: " | ".join(map(str, v)) if isinstance(v, list) else v for k, v in data.items()})
+        flat.add_node(node, **{k: _scalar(v) for k, v in data.items()})
     for u, v, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(
-            u, v, key=key, **{k: " | ".join(map(str, x)) if isinstance(x, list) else x for k, x in data.items()}
-        )
+        flat.add_edge(u, v, key=key, **{k: _scalar(x) for k, x in data.items()})
     return flat
 
 
