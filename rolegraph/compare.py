@@ -30,6 +30,8 @@ __all__ = ["CATEGORY_ORDER", "CategoryComparison", "ComparedNode", "Comparison",
 CATEGORY_ORDER = (
     "duties",
     "skills",
+    "knowledge",
+    "technology",
     "skill focus",
     "certifications",
     "organisations",

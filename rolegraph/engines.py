@@ -140,8 +140,9 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, default_graphs: Sequence[Any] | None = None) -> None:
         self.store = store
+        self.default_graphs = list(default_graphs) if default_graphs is not None else None
 
     @classmethod
     def from_graph(cls, graph: Graph) -> OxigraphEngine:
@@ -155,7 +156,10 @@ class OxigraphEngine:
     def _answer(self, text: str) -> Answer:
         import pyoxigraph as ox
 
-        result = self.store.query(text)
+        if self.default_graphs is None:
+            result = self.store.query(text)
+        else:
+            result = self.store.query(text, default_graph=self.default_graphs, named_graphs=self.default_graphs)
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
             rows = tuple(tuple(from_oxigraph(solution[i]) for i in range(len(variables))) for solution in result)

@@ -30,6 +30,8 @@ __all__ = ["EXPORT_GRAPH_FORMATS", "KIND_BY_CATEGORY", "comparison_graph", "expo
 KIND_BY_CATEGORY: dict[str, str] = {
     "duties": "duty",
     "skills": "skill",
+    "knowledge": "skill",
+    "technology": "skill",
     "skill focus": "skill focus",
     "certifications": "certification",
     "organisations": "organisation",

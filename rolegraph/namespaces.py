@@ -31,6 +31,7 @@ class RG(DefinedNamespace):
     EnvironmentAspect: URIRef
     FieldOfStudy: URIRef
     Industry: URIRef
+    LoadedSource: URIRef
     Organization: URIRef
     Passage: URIRef
     ProfiledRole: URIRef
@@ -43,9 +44,11 @@ class RG(DefinedNamespace):
     SkillFocus: URIRef
     SourceDocument: URIRef
     Statistic: URIRef
+    TaskType: URIRef
     WorkEnvironment: URIRef
 
     # Object properties
+    currentGraph: URIRef
     educationLevel: URIRef
     environmentAspect: URIRef
     fieldOfStudy: URIRef
@@ -58,12 +61,16 @@ class RG(DefinedNamespace):
     issuedBy: URIRef
     mayAlsoActAs: URIRef
     recommendedCertification: URIRef
+    relatedOccupation: URIRef
     requirementLevel: URIRef
     requiresEducation: URIRef
+    requiresKnowledge: URIRef
     requiresSkill: URIRef
     roleLink: URIRef
     skillFocus: URIRef
     statistic: URIRef
+    taskType: URIRef
+    usesTechnology: URIRef
     variesWith: URIRef
     worksOnProjectType: URIRef
     worksWith: URIRef
@@ -72,19 +79,29 @@ class RG(DefinedNamespace):
     comparisonCategory: URIRef
 
     # Datatype properties
+    creditLine: URIRef
+    importance: URIRef
+    importedAt: URIRef
+    jobZone: URIRef
+    level: URIRef
     line: URIRef
+    matchSource: URIRef
     paragraph: URIRef
+    percentage: URIRef
+    release: URIRef
     sectionHeading: URIRef
     sha256: URIRef
 
     # Controlled values
     average: URIRef
+    core: URIRef
     creative: URIRef
     hours: URIRef
     logistical: URIRef
     minimum: URIRef
     preferred: URIRef
     setting: URIRef
+    supplemental: URIRef
     travel: URIRef
 
 

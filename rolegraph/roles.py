@@ -1,9 +1,11 @@
-"""Find roles: list them, and resolve what a user typed (label, alternative label, IRI, local name) to one role.
+"""Find roles: list them, and resolve what a user typed (label, alternative label, code, IRI, local name) to roles.
 
 >>> from rolegraph.ontology import load_graph
 >>> g = load_graph()
 >>> str(resolve_role(g, "production MANAGER"))
 'https://w3id.org/rolegraph/id/role/production-manager'
+>>> [(m.label, m.kind) for m in find_roles(g, "cast member")]
+[('Actor', 'alternative label')]
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from rdflib import Graph, Literal, URIRef
 
 from .engines import QueryEngine, select
 from .errors import InputError, UnknownRoleError
-from .namespaces import prefixed
+from .namespaces import PREFIXES, prefixed
 
-__all__ = ["AmbiguousRoleError", "RoleSummary", "list_roles", "resolve_role", "role_keys"]
+__all__ = ["RoleSummary", "RoleMatch", "list_roles", "find_roles", "resolve_role", "AmbiguousRoleError"]
 
 
 class AmbiguousRoleError(InputError):
@@ -26,8 +28,12 @@ class AmbiguousRoleError(InputError):
     def __init__(self, name: str, candidates: list[tuple[URIRef, str]]) -> None:
         self.name = name
         self.candidates = candidates
-        listed = "; ".join(f"{label} <{iri}>" for iri, label in candidates)
-        super().__init__(f"{name!r} matches {len(candidates)} roles: {listed}. Give the IRI to pick one.")
+        listed = "; ".join(f"{label} <{iri}>" for iri, label in candidates[:12])
+        more = f" and {len(candidates) - 12} more" if len(candidates) > 12 else ""
+        super().__init__(
+            f"{name!r} matches {len(candidates)} roles: {listed}{more}. Give the IRI or code to pick one "
+            f"(rolegraph resolve {name!r} lists them)."
+        )
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,16 @@ class RoleSummary:
     profiled: bool
     duties: int
     skills: int
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """A role a name can mean, and how the name matched it (label, alternative label, code, IRI)."""
+
+    iri: URIRef
+    label: str
+    kind: str
+    matched: str
 
 
 def list_roles(graph: Graph | QueryEngine, *, profiled_only: bool = False) -> list[RoleSummary]:
@@ -59,45 +75,77 @@ def list_roles(graph: Graph | QueryEngine, *, profiled_only: bool = False) -> li
 
 
 def _normal(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return " ".join(text.split())
 
 
-def _local_name(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+def _as_iri(name: str) -> URIRef | None:
+    text = name.strip()
+    prefix, _, local = text.partition(":")
+    if prefix in PREFIXES and local and not local.startswith("//"):
+        return URIRef(PREFIXES[prefix] + local)
+    if text.startswith(("http://", "https://", "urn:")) and not any(c in text for c in ' <>"{}|\\^`'):
+        return URIRef(text)
+    return None
 
 
-def role_keys(graph: Graph | QueryEngine) -> dict[str, set[URIRef]]:
-    """Every normalised name a role answers to (labels, alternative labels, IRI, prefixed IRI, local name)."""
-    keys: dict[str, set[URIRef]] = {}
-    for row in select(graph, "role-names"):
-        keys.setdefault(_normal(str(row.name)), set()).add(URIRef(row.role))
-    for summary in list_roles(graph):
-        iri = str(summary.iri)
-        names = {iri, _local_name(iri), summary.label}
-        if short := prefixed(iri):
-            names.add(short)
-        for name in names:
-            keys.setdefault(_normal(name), set()).add(summary.iri)
-    return keys
+def find_roles(graph: Graph | QueryEngine, name: str) -> list[RoleMatch]:
+    """Every role ``name`` can mean: by IRI or prefixed name, else by label, alternative label or code (ignoring
+    case), else by the last segment of a rolegraph IRI (``production-manager``). Labels come first."""
+    text = _normal(name)
+    if not text:
+        return []
+    iri = _as_iri(text)
+    if iri is not None:
+        rows = select(graph, "role-lookup", {"name": Literal(str(iri))})
+        found = [RoleMatch(URIRef(r.role), str(r.label), str(r.kind), str(r.matched)) for r in rows]
+        for summary in list_roles(graph):
+            if summary.iri == iri:
+                return [RoleMatch(iri, summary.label, "IRI", str(iri))]
+        return found
+    matches: dict[URIRef, RoleMatch] = {}
+    for row in select(graph, "role-lookup", {"name": Literal(text)}):
+        role = URIRef(row.role)
+        if role not in matches:
+            matches[role] = RoleMatch(role, str(row.label), str(row.kind), str(row.matched))
+    if matches:
+        order = {"label": 0, "code": 1, "alternative label": 2}
+        return sorted(matches.values(), key=lambda m: (order.get(m.kind, 3), m.label.casefold(), str(m.iri)))
+    local = text.casefold()
+    return [
+        RoleMatch(s.iri, s.label, "local name", str(s.iri))
+        for s in list_roles(graph)
+        if str(s.iri).startswith(str(PREFIXES["role"])) and str(s.iri).rsplit("/", 1)[-1].casefold() == local
+    ]
 
 
 def resolve_role(graph: Graph | QueryEngine, name: str) -> URIRef:
-    """The one role ``name`` means, matched case-insensitively.
+    """The one role ``name`` means. A name that is the label of exactly one role means that role even when it is
+    also another role's alternative label (``rolegraph resolve`` shows them all).
 
     Raises :class:`UnknownRoleError` with close matches, or :class:`AmbiguousRoleError` when several roles match.
     """
-    keys = role_keys(graph)
-    matches = keys.get(_normal(name), set())
-    labels = {s.iri: s.label for s in list_roles(graph)}
-    if len(matches) == 1:
-        return next(iter(matches))
-    if matches:
-        raise AmbiguousRoleError(name, sorted(((iri, labels.get(iri, str(iri))) for iri in matches), key=str))
-    close = difflib.get_close_matches(_normal(name), list(keys), n=8, cutoff=0.6)
+    found = find_roles(graph, name)
+    if len({m.iri for m in found}) == 1:
+        return found[0].iri
+    labels = [m for m in found if m.kind in ("label", "IRI")]
+    if len({m.iri for m in labels}) == 1:
+        return labels[0].iri
+    if found:
+        raise AmbiguousRoleError(name, [(m.iri, m.label) for m in found])
+    raise UnknownRoleError(name, _suggestions(graph, name))
+
+
+def _suggestions(graph: Graph | QueryEngine, name: str) -> list[str]:
+    names: dict[str, str] = {}
+    for row in select(graph, "role-names"):
+        names.setdefault(_normal(str(row.name)).casefold(), str(row.name))
+    for summary in list_roles(graph):
+        names.setdefault(summary.label.casefold(), summary.label)
+        if short := prefixed(str(summary.iri)):
+            names.setdefault(short.casefold(), summary.label)
+    close = difflib.get_close_matches(_normal(name).casefold(), list(names), n=8, cutoff=0.6)
     suggestions: list[str] = []
     for key in close:
-        for iri in sorted(keys[key]):
-            label = labels.get(iri, str(iri))
-            if label not in suggestions:
-                suggestions.append(label)
-    raise UnknownRoleError(name, suggestions[:5])
+        if names[key] not in suggestions:
+            suggestions.append(names[key])
+    return suggestions[:5]

@@ -22,6 +22,7 @@ ACTOR = URIRef(ID + "role/actor")
 CASES: dict[str, list[dict[str, Any]]] = {
     "list-roles": [{}, {"profiledOnly": Literal(True)}, {"profiledOnly": Literal(False)}],
     "role-names": [{}],
+    "role-lookup": [{"name": Literal("producer")}, {"name": Literal("CAST MEMBER")}, {"name": Literal("nobody")}],
     "role-profile": [{"role": PM}, {"role": PRODUCER}, {"role": ACTOR}, {"role": Literal("Producer")}],
     "node-details": [
         {"node": URIRef(ID + "salary/producer-average")},

@@ -37,6 +37,15 @@ def test_role_names(g: RoleGraph) -> None:
     assert ("role/producer", "Producer", "label") in names
 
 
+def test_role_lookup(g: RoleGraph) -> None:
+    rows = g.query("role-lookup", name="cast member")
+    assert [(str(r.role).removeprefix(ID), str(r.label), str(r.kind), str(r.matched)) for r in rows] == [
+        ("role/actor", "Actor", "alternative label", "Cast member")
+    ]
+    assert column(g.query("role-lookup", name="PRODUCER"), "kind") == ["label"]
+    assert len(g.query("role-lookup", name="produce")) == 0
+
+
 def test_role_profile(g: RoleGraph) -> None:
     rows = g.query("role-profile", role="Production Manager")
     salary = [r for r in rows if str(r.propertyLabel) == "has salary"]

@@ -1,0 +1,123 @@
+"""Import an ESCO classification download (the English CSV files, v1.1.x or v1.2.x).
+
+Mapping: ESCO's own IRIs are reused for occupations, skills and ISCO groups. Occupations become rg:ProfiledRole
+and esco:Occupation with rdfs:label and skos:prefLabel (trimmed), skos:altLabel (one per line of the altLabels
+field), skos:notation (the ESCO code), dcterms:description, and esco:memberOfISCOGroup plus skos:broader to the
+ISCO-08 group. Skills are rg:Skill and esco:Skill. Each occupation-skill relation is asserted as
+esco:relatedEssentialSkill or esco:relatedOptionalSkill (so ESCO users' queries work) and as rg:requiresSkill (so
+rolegraph's do); relations to occupations or skills the files do not list are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from .onet import ALT, BROADER, DESCRIPTION, LABEL, NOTATION, RG, A, L, N, Triple
+from .report import ImportReport
+from .tabular import read_table
+
+__all__ = ["REQUIRED_FILES", "esco_release", "esco_triples"]
+
+ESCO = "http://data.europa.eu/esco/model#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+REQUIRED_FILES = ("occupations_en.csv", "skills_en.csv", "occupationSkillRelations.csv")
+OPTIONAL_FILES = ("ISCOGroups_en.csv", "broaderRelationsOccPillar.csv")
+
+
+def esco_release(folder: Path) -> str:
+    """The release a folder holds, from its name (``v1.1.1``)."""
+    match = re.search(r"v?\d+\.\d+(\.\d+)?", folder.name)
+    return match.group(0) if match else folder.name
+
+
+def _labels(field: str) -> list[str]:
+    seen: list[str] = []
+    for line in field.replace("\r", "\n").split("\n"):
+        label = " ".join(line.split())
+        if label and label not in seen:
+            seen.append(label)
+    return seen
+
+
+def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) -> Iterator[Triple]:
+    """The triples of the ESCO release in ``folder``; counts go into ``report``."""
+    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    if missing:
+        raise InputError(
+            f"{folder}: not an ESCO CSV download: missing {', '.join(missing)} (expected {', '.join(REQUIRED_FILES)})."
+        )
+    report.files_missing = [name for name in OPTIONAL_FILES if not (folder / name).is_file()]
+    options = {"delimiter": ",", "report": report, "strict": strict}
+    occupations: set[str] = set()
+    for _, row in read_table(folder / "occupations_en.csv", ["conceptUri", "preferredLabel", "altLabels"], **options):
+        iri = row["conceptUri"].strip()
+        if not iri.startswith("http://data.europa.eu/esco/occupation/"):
+            report.skip("occupations without an ESCO occupation IRI")
+            continue
+        occupations.add(iri)
+        node = N(iri)
+        yield node, A, N(RG + "ProfiledRole")
+        yield node, A, N(ESCO + "Occupation")
+        label = " ".join(row["preferredLabel"].split())
+        yield node, LABEL, L(label, "en")
+        yield node, N(SKOS + "prefLabel"), L(label, "en")
+        for alternative in _labels(row["altLabels"]):
+            if alternative != label:
+                yield node, ALT, L(alternative, "en")
+                report.imported["occupation alternative labels"] += 1
+        if row.get("code", "").strip():
+            yield node, NOTATION, L(row["code"].strip())
+        if row.get("description", "").strip():
+            yield node, DESCRIPTION, L(row["description"].strip(), "en")
+        group = row.get("iscoGroup", "").strip()
+        if group.isdigit():
+            isco = N(f"http://data.europa.eu/esco/isco/C{group}")
+            yield node, N(ESCO + "memberOfISCOGroup"), isco
+            yield node, BROADER, isco
+        report.imported["occupations"] += 1
+    skills: set[str] = set()
+    for _, row in read_table(folder / "skills_en.csv", ["conceptUri", "preferredLabel", "altLabels"], **options):
+        iri = row["conceptUri"].strip()
+        skills.add(iri)
+        node = N(iri)
+        yield node, A, N(RG + "Skill")
+        yield node, A, N(ESCO + "Skill")
+        label = " ".join(row["preferredLabel"].split())
+        yield node, LABEL, L(label, "en")
+        yield node, N(SKOS + "prefLabel"), L(label, "en")
+        for alternative in _labels(row["altLabels"]):
+            if alternative != label:
+                yield node, ALT, L(alternative, "en")
+        if row.get("skillType", "").strip():
+            yield node, N("http://purl.org/dc/terms/type"), L(row["skillType"].strip())
+        report.imported["skills"] += 1
+    columns = ["occupationUri", "relationType", "skillUri"]
+    for _, row in read_table(folder / "occupationSkillRelations.csv", columns, **options):
+        occupation, skill, kind = row["occupationUri"].strip(), row["skillUri"].strip(), row["relationType"].strip()
+        if occupation not in occupations:
+            report.skip("skill relations of occupations not in occupations_en.csv")
+            continue
+        if skill not in skills:
+            report.skip("skill relations to skills not in skills_en.csv")
+            continue
+        if kind not in ("essential", "optional"):
+            report.skip("skill relations that are neither essential nor optional")
+            continue
+        predicate = ESCO + ("relatedEssentialSkill" if kind == "essential" else "relatedOptionalSkill")
+        yield N(occupation), N(predicate), N(skill)
+        yield N(occupation), N(RG + "requiresSkill"), N(skill)
+        report.imported[f"{kind} skill relations"] += 1
+    if (folder / "ISCOGroups_en.csv").is_file():
+        for _, row in read_table(folder / "ISCOGroups_en.csv", ["conceptUri", "code", "preferredLabel"], **options):
+            node = N(row["conceptUri"].strip())
+            yield node, A, N(ESCO + "ISCOGroup")
+            yield node, LABEL, L(" ".join(row["preferredLabel"].split()), "en")
+            yield node, NOTATION, L(row["code"].strip())
+            report.imported["ISCO-08 groups"] += 1
+    if (folder / "broaderRelationsOccPillar.csv").is_file():
+        for _, row in read_table(folder / "broaderRelationsOccPillar.csv", ["conceptUri", "broaderUri"], **options):
+            yield N(row["conceptUri"].strip()), BROADER, N(row["broaderUri"].strip())
+            report.imported["broader relations"] += 1

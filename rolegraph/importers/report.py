@@ -1,0 +1,42 @@
+"""What an import did: how many of each thing it imported, and what it skipped and why."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+__all__ = ["ImportReport"]
+
+
+@dataclass
+class ImportReport:
+    """Counts of imported things and of skipped rows (by reason), and the files read or missing."""
+
+    source: str
+    release: str
+    imported: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    files_read: list[str] = field(default_factory=list)
+    files_missing: list[str] = field(default_factory=list)
+    triples: int = 0
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        """Count ``count`` rows skipped for ``reason``."""
+        self.skipped[reason] += count
+
+    def lines(self) -> list[str]:
+        """The report as lines of text for people."""
+        out = [f"Imported {self.source} {self.release}: {self.triples:,} triples."]
+        out += [f"  {count:>9,}  {what}" for what, count in sorted(self.imported.items())]
+        if self.files_missing:
+            out.append("Optional files not in the release (skipped): " + ", ".join(self.files_missing))
+        if self.skipped:
+            out.append("Skipped:")
+            out += [f"  {count:>9,}  {why}" for why, count in sorted(self.skipped.items())]
+        return out
+
+    def summary(self) -> str:
+        """One line for the store's registry."""
+        parts = [f"{count:,} {what}" for what, count in sorted(self.imported.items())]
+        skipped = sum(self.skipped.values())
+        return "; ".join(parts) + (f"; {skipped:,} rows skipped" if skipped else "")

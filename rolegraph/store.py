@@ -1,0 +1,256 @@
+"""The persistent store: an Oxigraph database on disk holding the shipped graph and every imported release, each
+in a named graph of its own.
+
+A registry graph says which named graph is current for each loaded source. An import writes a new named graph and,
+only when it is complete, moves the source's registry entry to it in one atomic update, then drops the old graph;
+an import that fails or is killed leaves the registry, and so everything queries see, as it was (its half-written
+graph is dropped the next time the store is opened for writing). Queries read the union of the current graphs only.
+A lock file lets many readers or one writer in at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import __version__, resources
+from .engines import OxigraphEngine
+from .errors import InputError, RolegraphError
+
+__all__ = ["GRAPH_BASE", "SHIPPED", "REGISTRY", "SourceInfo", "RoleStore", "default_store_path", "StoreError"]
+
+GRAPH_BASE = "https://w3id.org/rolegraph/graph/"
+SHIPPED = "https://w3id.org/rolegraph/id/source/rolegraph-shipped"
+REGISTRY = ox.NamedNode(GRAPH_BASE + "registry")
+RG = "https://w3id.org/rolegraph/vocab#"
+DCTERMS = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class StoreError(RolegraphError):
+    """The store cannot be opened or written (locked by another process, unreadable, disk full, ...)."""
+
+
+def default_store_path() -> Path:
+    """``$ROLEGRAPH_STORE``, else ``$XDG_DATA_HOME/rolegraph/store``, else ``~/.local/share/rolegraph/store``."""
+    if os.environ.get("ROLEGRAPH_STORE"):
+        return Path(os.environ["ROLEGRAPH_STORE"])
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "rolegraph" / "store"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A loaded source as the registry records it."""
+
+    iri: str
+    title: str
+    release: str
+    date: str
+    license: str
+    credit: str
+    imported_at: str
+    triples: int
+    graph: str
+    summary: str
+
+
+def _shipped_digest() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for source in [resources.vocabulary_file(), *resources.data_files()]:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+def _literal(value: str, datatype: str | None = None) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+
+
+class RoleStore:
+    """An opened store. Use :meth:`open` (a context manager) rather than the constructor."""
+
+    def __init__(self, path: Path, store: ox.Store, writable: bool) -> None:
+        self.path = path
+        self.store = store
+        self.writable = writable
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: str | os.PathLike[str], *, writable: bool = False) -> Iterator[RoleStore]:
+        """Open the store at ``path`` (creating it when ``writable``), holding the lock while it is open."""
+        folder = Path(path)
+        if not writable and not (folder / "CURRENT").exists():
+            raise StoreError(f"{folder}: no rolegraph store here yet; `rolegraph import ...` creates one.")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = open(folder / "rolegraph.lock", "a+")  # noqa: SIM115 - held for the whole with-block
+        except OSError as error:
+            raise StoreError(f"{folder}: cannot use this folder for the store ({error.strerror or error}).") from None
+        try:
+            try:
+                fcntl.flock(lock, (fcntl.LOCK_EX if writable else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+            except BlockingIOError:
+                busy = "another rolegraph process is using it" if writable else "an import is writing to it"
+                raise StoreError(f"{folder}: the store is busy ({busy}); try again when it has finished.") from None
+            try:
+                store = ox.Store(str(folder)) if writable else ox.Store.read_only(str(folder))
+            except OSError as error:
+                raise StoreError(f"{folder}: cannot open the store ({error}).") from None
+            opened = cls(folder, store, writable)
+            if writable:
+                opened._drop_orphans()
+                opened._ensure_shipped()
+            yield opened
+            if writable:
+                store.flush()
+        finally:
+            lock.close()
+
+    # ------------------------------------------------------------------------------------------------------------
+    # Registry
+
+    def current_graphs(self) -> list[ox.NamedNode]:
+        """The named graphs queries read: the current graph of every loaded source."""
+        query = f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ ?source <{RG}currentGraph> ?g }} }} ORDER BY ?g"
+        return [solution["g"] for solution in self.store.query(query)]
+
+    def sources(self) -> list[SourceInfo]:
+        """Every loaded source, the shipped graph first."""
+        query = f"""
+            SELECT ?source ?title ?release ?date ?license ?credit ?at ?count ?g ?summary WHERE {{
+              GRAPH <{REGISTRY.value}> {{
+                ?source <{RG}currentGraph> ?g ; <{DCTERMS}title> ?title ; <{RG}release> ?release ;
+                        <{RG}importedAt> ?at ; <http://www.w3.org/ns/void#triples> ?count .
+                OPTIONAL {{ ?source <{DCTERMS}date> ?date }}
+                OPTIONAL {{ ?source <{DCTERMS}license> ?license }}
+                OPTIONAL {{ ?source <{RG}creditLine> ?credit }}
+                OPTIONAL {{ ?source <{DCTERMS}description> ?summary }}
+              }}
+            }} ORDER BY (?source != <{SHIPPED}>) ?title"""
+        infos = []
+        for s in self.store.query(query):
+
+            def text(name: str, solution: Any = s) -> str:
+                term = solution[name]
+                return "" if term is None else term.value
+
+            infos.append(
+                SourceInfo(text("source"), text("title"), text("release"), text("date"), text("license"),
+                           text("credit"), text("at"), int(text("count") or 0), text("g"), text("summary"))
+            )  # fmt: skip
+        return infos
+
+    def engine(self) -> OxigraphEngine:
+        """A query engine over the union of the current graphs."""
+        return OxigraphEngine(self.store, default_graphs=self.current_graphs())
+
+    # ------------------------------------------------------------------------------------------------------------
+    # Writing
+
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise StoreError("the store was opened read-only.")
+
+    def _drop_orphans(self) -> None:
+        """Drop named graphs under rolegraph's graph base that the registry does not point to (left by a failed or
+        killed import)."""
+        current = {g.value for g in self.current_graphs()}
+        for graph in list(self.store.named_graphs()):
+            name = getattr(graph, "value", "")
+            if name.startswith(GRAPH_BASE) and name != REGISTRY.value and name not in current:
+                self.store.remove_graph(graph)
+
+    def _ensure_shipped(self) -> None:
+        digest = _shipped_digest()
+        ask = f'ASK {{ GRAPH <{REGISTRY.value}> {{ <{SHIPPED}> <{RG}release> "{digest}" }} }}'
+        if bool(self.store.query(ask)):
+            return
+        graph = self._new_graph_name("shipped")
+        count = 0
+        for source in [resources.vocabulary_file(), *resources.data_files()]:
+            before = len(self.store)
+            self.store.load(source.read_bytes(), format=ox.RdfFormat.TURTLE, to_graph=graph)
+            count += len(self.store) - before
+        metadata = {
+            "title": "rolegraph's own vocabulary, data and links",
+            "release": digest,
+            "license": "https://creativecommons.org/licenses/by/4.0/",
+            "credit": "rolegraph vocabulary and data, CC BY 4.0",
+            "summary": f"vocabulary and {len(resources.data_files())} data file(s) of rolegraph {__version__}",
+        }
+        self._switch(SHIPPED, graph, count, metadata)
+
+    def _new_graph_name(self, key: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{GRAPH_BASE}{key}/{uuid.uuid4().hex}")
+
+    def _switch(self, source: str, graph: ox.NamedNode, count: int, metadata: dict[str, str]) -> None:
+        """Point ``source`` at ``graph`` (one atomic update), then drop the graph it pointed at before."""
+        old = [g.value for g in self.store.query(
+            f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}")]  # fmt: skip
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        facts = [
+            f"<{source}> a <{RG}LoadedSource>",
+            f"<{source}> <{RG}currentGraph> <{graph.value}>",
+            f"<{source}> <{RG}importedAt> {_literal(now, XSD + 'dateTime')}",
+            f"<{source}> <http://www.w3.org/ns/void#triples> {_literal(str(count), XSD + 'integer')}",
+            f"<{source}> <{DCTERMS}title> {_literal(metadata['title'])}",
+            f"<{source}> <{RG}release> {_literal(metadata['release'])}",
+        ]
+        for key, predicate in (("date", DCTERMS + "date"), ("credit", RG + "creditLine"), ("summary", DCTERMS + "description")):
+            if metadata.get(key):
+                facts.append(f"<{source}> <{predicate}> {_literal(metadata[key])}")
+        if metadata.get("license"):
+            facts.append(f"<{source}> <{DCTERMS}license> <{metadata['license']}>")
+        self.store.update(
+            f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> ?p ?o }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{REGISTRY.value}> {{ {' . '.join(facts)} }} }}"
+        )
+        for name in old:
+            if name != graph.value:
+                self.store.remove_graph(ox.NamedNode(name))
+
+    def load_source(
+        self, source: str, key: str, metadata: dict[str, str], triples: Iterable[tuple[Any, Any, Any]]
+    ) -> int:
+        """Write ``triples`` (pyoxigraph subject, predicate, object) as the new release of ``source``, then make it
+        current; returns how many triples were written. Nothing changes for readers until the switch."""
+        self._require_writable()
+        graph = self._new_graph_name(key)
+        written = 0
+
+        def quads() -> Iterator[ox.Quad]:
+            nonlocal written
+            for subject, predicate, obj in triples:
+                written += 1
+                yield ox.Quad(subject, predicate, obj, graph)
+
+        try:
+            self.store.bulk_extend(quads())
+            self.store.flush()
+        except OSError as error:
+            self.store.remove_graph(graph)
+            raise StoreError(f"{self.path}: writing the import failed ({error}); the store is as it was.") from None
+        except BaseException:
+            self.store.remove_graph(graph)
+            raise
+        self._switch(source, graph, written, metadata)
+        return written
+
+    def remove_source(self, source: str) -> None:
+        """Unload a source (its graph and its registry entry)."""
+        self._require_writable()
+        if source == SHIPPED:
+            raise InputError("the shipped graph cannot be removed.")
+        for graph in self.store.query(f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}"):
+            self.store.remove_graph(graph["g"])
+        self.store.update(f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> ?p ?o }} }}")
