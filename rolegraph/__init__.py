@@ -7,9 +7,9 @@ rdflib.term.URIRef('https://w3id.org/rolegraph/id/role/production-manager')
 
 from __future__ import annotations
 
-from .api import RoleGraph, load
+__version__ = "0.1.0"
+
+from .api import RoleGraph, load, open_store
 from .errors import RolegraphError
 
-__all__ = ["RoleGraph", "RolegraphError", "__version__", "load"]
-
-__version__ = "0.1.0"
+__all__ = ["RoleGraph", "RolegraphError", "__version__", "load", "open_store"]

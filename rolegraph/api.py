@@ -14,7 +14,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from rdflib import Graph, URIRef
 
@@ -29,15 +30,25 @@ from .roles import RoleSummary, list_roles, resolve_role
 from .safety import check_query
 from .similarity import Similarity, similar_roles
 
-__all__ = ["RoleGraph", "load"]
+__all__ = ["RoleGraph", "load", "open_store"]
 
 
 class RoleGraph:
-    """rolegraph's data (:attr:`rdf`, an rdflib graph), the engine that queries it, and the questions over it."""
+    """The engine that holds rolegraph's data, and the questions over it. Made by :func:`load` (the shipped graph
+    in memory) or :func:`open_store` (a persistent store with imported releases)."""
 
-    def __init__(self, rdf: Graph, engine: QueryEngine | None = None) -> None:
-        self.rdf = rdf
-        self.engine: QueryEngine = engine or RdflibEngine(rdf)
+    def __init__(self, engine: QueryEngine, rdf: Graph | None = None) -> None:
+        self.engine = engine
+        self._rdf = rdf
+
+    @property
+    def rdf(self) -> Graph:
+        """The data as an rdflib graph (for a store, a copy of every current graph: large after imports)."""
+        if self._rdf is None:
+            answer = self.engine.execute("CONSTRUCT WHERE { ?s ?p ?o }")
+            assert isinstance(answer, Graph)
+            self._rdf = answer
+        return self._rdf
 
     def roles(self, *, profiled_only: bool = True) -> list[RoleSummary]:
         """The roles, sorted by label: those with a profile, or every role named when ``profiled_only`` is false."""
@@ -69,13 +80,31 @@ class RoleGraph:
         check_query(text, allow_network=allow_network)
         return self.engine.execute(text, allow_network=allow_network)
 
-    def __len__(self) -> int:
-        return len(self.rdf)
-
     def __repr__(self) -> str:
-        return f"<RoleGraph: {len(self.rdf)} triples, {len(self.roles())} profiled roles, {self.engine.name} engine>"
+        return f"<RoleGraph: {len(self.roles())} profiled roles, {self.engine.name} engine>"
 
 
 def load(extra: Iterable[str | os.PathLike[str]] = ()) -> RoleGraph:
-    """The shipped graph (vocabulary, data, links) plus any ``extra`` Turtle or N-Triples files."""
-    return RoleGraph(load_graph(extra))
+    """The shipped graph (vocabulary, data, links) plus any ``extra`` Turtle or N-Triples files, in memory."""
+    graph = load_graph(extra)
+    return RoleGraph(RdflibEngine(graph), graph)
+
+
+@contextmanager
+def open_store(path: str | os.PathLike[str] | None = None) -> Iterator[RoleGraph]:
+    """The graph of a persistent store (default: :func:`rolegraph.store.default_store_path`), read-only, for the
+    duration of the with-block.
+
+    >>> import tempfile, rolegraph
+    >>> from rolegraph.store import RoleStore
+    >>> folder = tempfile.mkdtemp()
+    >>> with RoleStore.open(folder, writable=True):
+    ...     pass
+    >>> with rolegraph.open_store(folder) as g:
+    ...     [r.label for r in g.roles()]
+    ['Producer', 'Production Manager']
+    """
+    from .store import RoleStore, default_store_path
+
+    with RoleStore.open(path or default_store_path()) as store:
+        yield RoleGraph(store.engine())

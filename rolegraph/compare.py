@@ -23,7 +23,6 @@ from rdflib import Graph, URIRef
 
 from .engines import QueryEngine, select
 from .errors import InputError
-from .roles import list_roles
 
 __all__ = ["CATEGORY_ORDER", "CategoryComparison", "ComparedNode", "Comparison", "RoleRef", "compare_roles"]
 
@@ -154,7 +153,7 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
     ordered = list(dict.fromkeys(roles))
     if len(ordered) < 2:
         raise InputError("compare needs at least two different roles.")
-    labels = {s.iri: s.label for s in list_roles(graph)}
+    labels = {URIRef(row.role): str(row.label) for row in select(graph, "role-labels", {"role": ordered})}
     unknown = [str(r) for r in ordered if r not in labels]
     if unknown:
         raise InputError(f"not roles in the graph: {', '.join(unknown)}.")

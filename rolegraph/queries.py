@@ -34,7 +34,7 @@ __all__ = [
     "query_names",
 ]
 
-PARAMETER_TYPES = ("role", "role list", "IRI", "IRI list", "string", "integer", "boolean")
+PARAMETER_TYPES = ("role", "role list", "IRI", "IRI list", "string", "string list", "integer", "boolean")
 """The parameter types a query header may declare."""
 
 _PARAM = re.compile(

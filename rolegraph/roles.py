@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -19,7 +20,7 @@ from .engines import QueryEngine, select
 from .errors import InputError, UnknownRoleError
 from .namespaces import PREFIXES, prefixed
 
-__all__ = ["RoleSummary", "RoleMatch", "list_roles", "find_roles", "resolve_role", "AmbiguousRoleError"]
+__all__ = ["AmbiguousRoleError", "RoleMatch", "RoleSummary", "find_roles", "list_roles", "resolve_role"]
 
 
 class AmbiguousRoleError(InputError):
@@ -74,6 +75,9 @@ def list_roles(graph: Graph | QueryEngine, *, profiled_only: bool = False) -> li
     ]
 
 
+_LOCAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split())
 
@@ -96,25 +100,27 @@ def find_roles(graph: Graph | QueryEngine, name: str) -> list[RoleMatch]:
         return []
     iri = _as_iri(text)
     if iri is not None:
-        rows = select(graph, "role-lookup", {"name": Literal(str(iri))})
-        found = [RoleMatch(URIRef(r.role), str(r.label), str(r.kind), str(r.matched)) for r in rows]
-        for summary in list_roles(graph):
-            if summary.iri == iri:
-                return [RoleMatch(iri, summary.label, "IRI", str(iri))]
-        return found
+        return [RoleMatch(iri, str(r.label), "IRI", str(iri)) for r in select(graph, "role-labels", {"role": [iri]})]
+    spellings = dict.fromkeys([text, text.lower(), text.title(), text[:1].upper() + text[1:].lower(), text.upper()])
+    literals = [Literal(s, lang="en") for s in spellings] + [Literal(s) for s in spellings]
+    rows = select(graph, "role-lookup", {"name": literals})
+    if not rows:
+        rows = select(graph, "role-search", {"name": Literal(text)})
     matches: dict[URIRef, RoleMatch] = {}
-    for row in select(graph, "role-lookup", {"name": Literal(text)}):
+    for row in rows:
         role = URIRef(row.role)
         if role not in matches:
             matches[role] = RoleMatch(role, str(row.label), str(row.kind), str(row.matched))
     if matches:
         order = {"label": 0, "code": 1, "alternative label": 2}
         return sorted(matches.values(), key=lambda m: (order.get(m.kind, 3), m.label.casefold(), str(m.iri)))
-    local = text.casefold()
+    slug = text.lower().replace(" ", "-")
+    if not _LOCAL_NAME.fullmatch(slug):
+        return []
+    local = URIRef(str(PREFIXES["role"]) + slug)
     return [
-        RoleMatch(s.iri, s.label, "local name", str(s.iri))
-        for s in list_roles(graph)
-        if str(s.iri).startswith(str(PREFIXES["role"])) and str(s.iri).rsplit("/", 1)[-1].casefold() == local
+        RoleMatch(local, str(r.label), "local name", str(local))
+        for r in select(graph, "role-labels", {"role": [local]})
     ]
 
 

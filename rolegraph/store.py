@@ -27,7 +27,7 @@ from . import __version__, resources
 from .engines import OxigraphEngine
 from .errors import InputError, RolegraphError
 
-__all__ = ["GRAPH_BASE", "SHIPPED", "REGISTRY", "SourceInfo", "RoleStore", "default_store_path", "StoreError"]
+__all__ = ["GRAPH_BASE", "REGISTRY", "SHIPPED", "RoleStore", "SourceInfo", "StoreError", "default_store_path"]
 
 GRAPH_BASE = "https://w3id.org/rolegraph/graph/"
 SHIPPED = "https://w3id.org/rolegraph/id/source/rolegraph-shipped"
@@ -119,10 +119,15 @@ class RoleStore:
     # ------------------------------------------------------------------------------------------------------------
     # Registry
 
+    def _select(self, query: str) -> list[Any]:
+        result = self.store.query(query)
+        assert isinstance(result, ox.QuerySolutions)
+        return list(result)
+
     def current_graphs(self) -> list[ox.NamedNode]:
         """The named graphs queries read: the current graph of every loaded source."""
         query = f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ ?source <{RG}currentGraph> ?g }} }} ORDER BY ?g"
-        return [solution["g"] for solution in self.store.query(query)]
+        return [solution["g"] for solution in self._select(query)]
 
     def sources(self) -> list[SourceInfo]:
         """Every loaded source, the shipped graph first."""
@@ -138,7 +143,7 @@ class RoleStore:
               }}
             }} ORDER BY (?source != <{SHIPPED}>) ?title"""
         infos = []
-        for s in self.store.query(query):
+        for s in self._select(query):
 
             def text(name: str, solution: Any = s) -> str:
                 term = solution[name]
@@ -195,7 +200,7 @@ class RoleStore:
 
     def _switch(self, source: str, graph: ox.NamedNode, count: int, metadata: dict[str, str]) -> None:
         """Point ``source`` at ``graph`` (one atomic update), then drop the graph it pointed at before."""
-        old = [g.value for g in self.store.query(
+        old = [row["g"].value for row in self._select(
             f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}")]  # fmt: skip
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         facts = [
@@ -206,7 +211,11 @@ class RoleStore:
             f"<{source}> <{DCTERMS}title> {_literal(metadata['title'])}",
             f"<{source}> <{RG}release> {_literal(metadata['release'])}",
         ]
-        for key, predicate in (("date", DCTERMS + "date"), ("credit", RG + "creditLine"), ("summary", DCTERMS + "description")):
+        for key, predicate in (
+            ("date", DCTERMS + "date"),
+            ("credit", RG + "creditLine"),
+            ("summary", DCTERMS + "description"),
+        ):
             if metadata.get(key):
                 facts.append(f"<{source}> <{predicate}> {_literal(metadata[key])}")
         if metadata.get("license"):
@@ -251,6 +260,7 @@ class RoleStore:
         self._require_writable()
         if source == SHIPPED:
             raise InputError("the shipped graph cannot be removed.")
-        for graph in self.store.query(f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}"):
-            self.store.remove_graph(graph["g"])
+        query = f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}"
+        for row in self._select(query):
+            self.store.remove_graph(row["g"])
         self.store.update(f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> ?p ?o }} }}")

@@ -22,7 +22,12 @@ ACTOR = URIRef(ID + "role/actor")
 CASES: dict[str, list[dict[str, Any]]] = {
     "list-roles": [{}, {"profiledOnly": Literal(True)}, {"profiledOnly": Literal(False)}],
     "role-names": [{}],
-    "role-lookup": [{"name": Literal("producer")}, {"name": Literal("CAST MEMBER")}, {"name": Literal("nobody")}],
+    "role-lookup": [
+        {"name": [Literal("Producer", lang="en"), Literal("Cast member", lang="en")]},
+        {"name": [Literal("x")]},
+    ],
+    "role-search": [{"name": Literal("producer")}, {"name": Literal("CAST MEMBER")}, {"name": Literal("nobody")}],
+    "role-labels": [{"role": [PM, ACTOR]}, {"role": [URIRef(ID + "duty/hire-crew")]}],
     "role-profile": [{"role": PM}, {"role": PRODUCER}, {"role": ACTOR}, {"role": Literal("Producer")}],
     "node-details": [
         {"node": URIRef(ID + "salary/producer-average")},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Literal
 
 import rolegraph
 from rolegraph.api import RoleGraph
@@ -38,12 +39,25 @@ def test_role_names(g: RoleGraph) -> None:
 
 
 def test_role_lookup(g: RoleGraph) -> None:
-    rows = g.query("role-lookup", name="cast member")
+    rows = g.query("role-lookup", name=[Literal("Cast member", lang="en"), Literal("Producer", lang="en")])
     assert [(str(r.role).removeprefix(ID), str(r.label), str(r.kind), str(r.matched)) for r in rows] == [
-        ("role/actor", "Actor", "alternative label", "Cast member")
+        ("role/actor", "Actor", "alternative label", "Cast member"),
+        ("role/producer", "Producer", "label", "Producer"),
     ]
-    assert column(g.query("role-lookup", name="PRODUCER"), "kind") == ["label"]
-    assert len(g.query("role-lookup", name="produce")) == 0
+    assert len(g.query("role-lookup", name=[Literal("producer", lang="en")])) == 0
+
+
+def test_role_search(g: RoleGraph) -> None:
+    rows = g.query("role-search", name="cast MEMBER")
+    assert [(str(r.role).removeprefix(ID), str(r.kind), str(r.matched)) for r in rows] == [
+        ("role/actor", "alternative label", "Cast member")
+    ]
+    assert column(g.query("role-search", name="PRODUCER"), "kind") == ["label"]
+
+
+def test_role_labels(g: RoleGraph) -> None:
+    rows = g.query("role-labels", role=[ID + "role/producer", ID + "duty/hire-crew"])
+    assert [(str(r.role).removeprefix(ID), str(r.label)) for r in rows] == [("role/producer", "Producer")]
 
 
 def test_role_profile(g: RoleGraph) -> None:

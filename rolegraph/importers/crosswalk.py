@@ -1,13 +1,13 @@
 """Import a crosswalk CSV as SKOS mapping triples, each described by a statement that says which crosswalk asserted
 it and whether that crosswalk is official or derived. The layout is recognised from the header.
 
-| layout (header) | triples | strength | source |
-|---|---|---|---|
-| ESCO to O*NET-SOC 2019 with ESCO v1.1.1 URIs | ESCO occupation skos:closeMatch O*NET-SOC occupation; ISCO group skos:narrowMatch it | close / narrow | official (O*NET Resource Center) |
-| Nesta ESCO-O*NET (concept_uri, onet_code, confidence) | ESCO occupation skos:closeMatch O*NET-SOC (2010 codes) | close | derived |
-| O*NET-SOC 2019 to SOC 2018 | .00 codes skos:closeMatch the SOC occupation, others skos:broadMatch it | close / broad | official |
-| ISCO-08 to SOC 2010 (BLS) | ISCO group skos:relatedMatch SOC 2010 occupation | related | official (BLS) |
-| O*NET-SOC 2019 to ISCO-08 via BLS SOC (derived) | O*NET-SOC occupation skos:broadMatch ISCO group | broad | derived |
+Layouts, the triples each gives, and whether the crosswalk is official or derived:
+- ESCO to O*NET-SOC 2019 with ESCO v1.1.1 URIs (O*NET Resource Center, official): an ESCO occupation
+  skos:closeMatch an O*NET-SOC occupation; an ISCO group skos:narrowMatch it.
+- Nesta ESCO to O*NET (concept_uri, onet_code, confidence; derived): skos:closeMatch (O*NET-SOC 2010 codes).
+- O*NET-SOC 2019 to SOC 2018 (official): .00 codes skos:closeMatch the SOC occupation, others skos:broadMatch it.
+- O*NET-SOC 2019 to ISCO-08 via the BLS SOC crosswalks (derived): skos:broadMatch the ISCO group.
+- BLS ISCO-08 to SOC 2010 (official): the ISCO group skos:relatedMatch the SOC 2010 occupation.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .onet import CODE, LABEL, RG, A, L, N, Triple, _statement, occupation
 from .report import ImportReport
 from .tabular import read_table
 
-__all__ = ["LAYOUTS", "detect_layout", "crosswalk_triples"]
+__all__ = ["LAYOUTS", "crosswalk_triples", "detect_layout"]
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 ID = "https://w3id.org/rolegraph/id/"
@@ -67,7 +67,12 @@ def _onet_soc(row: dict[str, str], report: ImportReport) -> Iterator[tuple[str, 
     if not CODE.match(code) or not soc:
         report.skip("rows without an O*NET-SOC or SOC code")
         return
-    yield occupation(code).value, "closeMatch" if code.endswith(".00") else "broadMatch", _soc_node("2018", soc), row.get("2018 SOC Title")
+    yield (
+        occupation(code).value,
+        "closeMatch" if code.endswith(".00") else "broadMatch",
+        _soc_node("2018", soc),
+        row.get("2018 SOC Title"),
+    )
 
 
 def _isco_soc(row: dict[str, str], report: ImportReport) -> Iterator[tuple[str, str, str, str | None]]:
@@ -91,8 +96,8 @@ LAYOUTS = (
            ("conceptUri (ESCO v1.1.1)", "O*NET-SOC 2019 Code"), True, _esco_onet),
     Layout("esco-onet-nesta", "Nesta ESCO to O*NET crosswalk (Mapping Career Causeways, Nov 2020)",
            ("concept_uri", "onet_code", "confidence"), False, _nesta),
-    Layout("onet-soc-2018", "O*NET-SOC 2019 to SOC 2018 crosswalk", ("O*NET-SOC 2019 Code", "2018 SOC Code", "2018 SOC Title"),
-           True, _onet_soc),
+    Layout("onet-soc-2018", "O*NET-SOC 2019 to SOC 2018 crosswalk",
+           ("O*NET-SOC 2019 Code", "2018 SOC Code", "2018 SOC Title"), True, _onet_soc),
     Layout("onet-isco-derived", "O*NET-SOC 2019 to ISCO-08 via the BLS SOC crosswalks (derived)",
            ("O*NET-SOC 2019 Code", "ISCO-08 Code"), False, _onet_isco),
     Layout("isco-soc-2010", "BLS ISCO-08 to SOC 2010 crosswalk", ("ISCO-08 Code", "2010 SOC Code"), True, _isco_soc),
@@ -140,4 +145,3 @@ def crosswalk_triples(path: Path, layout: Layout, report: ImportReport, *, stric
                 labelled.add(obj)
                 yield N(obj), LABEL, L(target_label.strip(), "en")
             report.imported[f"skos:{match} mappings"] += 1
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from ..errors import InputError
@@ -50,9 +51,9 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
             f"{folder}: not an ESCO CSV download: missing {', '.join(missing)} (expected {', '.join(REQUIRED_FILES)})."
         )
     report.files_missing = [name for name in OPTIONAL_FILES if not (folder / name).is_file()]
-    options = {"delimiter": ",", "report": report, "strict": strict}
+    table = partial(read_table, delimiter=",", report=report, strict=strict)
     occupations: set[str] = set()
-    for _, row in read_table(folder / "occupations_en.csv", ["conceptUri", "preferredLabel", "altLabels"], **options):
+    for _, row in table(folder / "occupations_en.csv", ["conceptUri", "preferredLabel", "altLabels"]):
         iri = row["conceptUri"].strip()
         if not iri.startswith("http://data.europa.eu/esco/occupation/"):
             report.skip("occupations without an ESCO occupation IRI")
@@ -79,7 +80,7 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
             yield node, BROADER, isco
         report.imported["occupations"] += 1
     skills: set[str] = set()
-    for _, row in read_table(folder / "skills_en.csv", ["conceptUri", "preferredLabel", "altLabels"], **options):
+    for _, row in table(folder / "skills_en.csv", ["conceptUri", "preferredLabel", "altLabels"]):
         iri = row["conceptUri"].strip()
         skills.add(iri)
         node = N(iri)
@@ -95,7 +96,7 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
             yield node, N("http://purl.org/dc/terms/type"), L(row["skillType"].strip())
         report.imported["skills"] += 1
     columns = ["occupationUri", "relationType", "skillUri"]
-    for _, row in read_table(folder / "occupationSkillRelations.csv", columns, **options):
+    for _, row in table(folder / "occupationSkillRelations.csv", columns):
         occupation, skill, kind = row["occupationUri"].strip(), row["skillUri"].strip(), row["relationType"].strip()
         if occupation not in occupations:
             report.skip("skill relations of occupations not in occupations_en.csv")
@@ -111,13 +112,13 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         yield N(occupation), N(RG + "requiresSkill"), N(skill)
         report.imported[f"{kind} skill relations"] += 1
     if (folder / "ISCOGroups_en.csv").is_file():
-        for _, row in read_table(folder / "ISCOGroups_en.csv", ["conceptUri", "code", "preferredLabel"], **options):
+        for _, row in table(folder / "ISCOGroups_en.csv", ["conceptUri", "code", "preferredLabel"]):
             node = N(row["conceptUri"].strip())
             yield node, A, N(ESCO + "ISCOGroup")
             yield node, LABEL, L(" ".join(row["preferredLabel"].split()), "en")
             yield node, NOTATION, L(row["code"].strip())
             report.imported["ISCO-08 groups"] += 1
     if (folder / "broaderRelationsOccPillar.csv").is_file():
-        for _, row in read_table(folder / "broaderRelationsOccPillar.csv", ["conceptUri", "broaderUri"], **options):
+        for _, row in table(folder / "broaderRelationsOccPillar.csv", ["conceptUri", "broaderUri"]):
             yield N(row["conceptUri"].strip()), BROADER, N(row["broaderUri"].strip())
             report.imported["broader relations"] += 1

@@ -21,6 +21,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from ..errors import InputError
 from .report import ImportReport
 from .tabular import read_table
 
-__all__ = ["REQUIRED_FILES", "OPTIONAL_FILES", "onet_release", "onet_triples"]
+__all__ = ["OPTIONAL_FILES", "REQUIRED_FILES", "onet_release", "onet_triples"]
 
 ID = "https://w3id.org/rolegraph/id/"
 RG = "https://w3id.org/rolegraph/vocab#"
@@ -83,7 +84,9 @@ def onet_release(folder: Path) -> str:
     """The release number a folder holds, read from its Read Me.txt ("O*NET 29.0 Database"), else its name."""
     readme = folder / "Read Me.txt"
     if readme.is_file():
-        match = re.search(r"O\*NET\s+(\d+\.\d+)\s+Database", readme.read_text(encoding="utf-8", errors="replace")[:2000])
+        match = re.search(
+            r"O\*NET\s+(\d+\.\d+)\s+Database", readme.read_text(encoding="utf-8", errors="replace")[:2000]
+        )
         if match:
             return match.group(1)
     return folder.name
@@ -123,10 +126,14 @@ def onet_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
     report.files_missing = [name for name in OPTIONAL_FILES if not (folder / name).is_file()]
     release = N(f"{ID}source/onet/{report.release}")
     yield release, A, N(PROV + "Entity")
-    yield release, DESCRIPTION, L(f"O*NET {report.release} Database, U.S. Department of Labor, Employment and Training Administration")
-    tab = {"delimiter": "\t", "report": report, "strict": strict}
+    yield (
+        release,
+        DESCRIPTION,
+        L(f"O*NET {report.release} Database, U.S. Department of Labor, Employment and Training Administration"),
+    )
+    table = partial(read_table, delimiter="\t", report=report, strict=strict)
     known: set[str] = set()
-    for line, row in read_table(folder / "Occupation Data.txt", ["O*NET-SOC Code", "Title", "Description"], **tab):
+    for _, row in table(folder / "Occupation Data.txt", ["O*NET-SOC Code", "Title", "Description"]):
         code = row["O*NET-SOC Code"].strip()
         if not CODE.match(code):
             report.skip("occupations with a malformed O*NET-SOC code")
@@ -143,7 +150,7 @@ def onet_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         path = folder / name
         if not path.is_file():
             return
-        for line, row in read_table(path, columns, **tab):
+        for line, row in table(path, columns):
             code = row["O*NET-SOC Code"].strip() if "O*NET-SOC Code" in row else ""
             if code and code not in known:
                 report.skip(f"rows of {name} for occupations not in Occupation Data.txt")
@@ -161,15 +168,20 @@ def onet_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         subject = occupation(row["O*NET-SOC Code"])
         yield subject, N(RG + "hasDuty"), task
         kind = row["Task Type"].strip().lower()
-        extra = [(N(RG + "taskType"), N(RG + ("core" if kind == "core" else "supplemental")))] if kind in ("core", "supplemental") else []
-        yield from _statement(subject, N(RG + "hasDuty"), task, release, extra)
+        task_extra: list[tuple[Any, Any]] = []
+        if kind in ("core", "supplemental"):
+            task_extra.append((N(RG + "taskType"), N(RG + kind)))
+        yield from _statement(subject, N(RG + "hasDuty"), task, release, task_extra)
         report.imported["tasks (duties)"] += 1
 
     descriptions: dict[str, str] = {}
     for _, row in rows("Content Model Reference.txt", ["Element ID", "Element Name", "Description"]):
         descriptions[row["Element ID"].strip()] = row["Description"].strip()
 
-    for name, predicate, what in (("Skills.txt", "requiresSkill", "skill"), ("Knowledge.txt", "requiresKnowledge", "knowledge")):
+    for name, predicate, what in (
+        ("Skills.txt", "requiresSkill", "skill"),
+        ("Knowledge.txt", "requiresKnowledge", "knowledge"),
+    ):
         path = folder / name
         ratings: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
         suppressed: set[tuple[str, str]] = set()
@@ -198,17 +210,20 @@ def onet_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
             if (code, element) in suppressed or "IM" not in scales:
                 continue
             subject, obj = occupation(code), N(f"{ID}onet/element/{element}")
-            extra = [(N(RG + "importance"), L(f"{scales['IM']:.2f}", datatype=XSD + "decimal"))]
+            rating: list[tuple[Any, Any]] = [(N(RG + "importance"), L(f"{scales['IM']:.2f}", datatype=XSD + "decimal"))]
             if "LV" in scales:
-                extra.append((N(RG + "level"), L(f"{scales['LV']:.2f}", datatype=XSD + "decimal")))
-            yield from _statement(subject, N(RG + predicate), obj, release, extra)
+                rating.append((N(RG + "level"), L(f"{scales['LV']:.2f}", datatype=XSD + "decimal")))
+            yield from _statement(subject, N(RG + predicate), obj, release, rating)
             report.imported[f"{what} ratings"] += 1
             if scales["IM"] >= IMPORTANT:
                 yield subject, N(RG + predicate), obj
                 report.imported[f"{what} links (importance >= 3)"] += 1
 
     categories: dict[str, str] = {}
-    for _, row in rows("Education, Training, and Experience Categories.txt", ["Element ID", "Scale ID", "Category", "Category Description"]):
+    for _, row in rows(
+        "Education, Training, and Experience Categories.txt",
+        ["Element ID", "Scale ID", "Category", "Category Description"],
+    ):
         if row["Element ID"].strip() == "2.D.1" and row["Scale ID"].strip() == "RL":
             categories[row["Category"].strip()] = row["Category Description"].strip()
     shares: dict[str, dict[str, float]] = defaultdict(dict)
@@ -238,7 +253,7 @@ def onet_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         yield subject, N(RG + "requiresEducation"), N(f"{ID}onet/education/RL-{modal}")
         report.imported["education distributions"] += 1
 
-    for line, row in rows("Job Zones.txt", ["O*NET-SOC Code", "Job Zone"]):
+    for _, row in rows("Job Zones.txt", ["O*NET-SOC Code", "Job Zone"]):
         zone = row["Job Zone"].strip()
         if zone.isdigit():
             yield occupation(row["O*NET-SOC Code"]), N(RG + "jobZone"), L(zone, datatype=XSD + "integer")
@@ -246,19 +261,22 @@ def onet_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         else:
             report.skip("job zones that are not a number")
 
-    for _, row in rows("Related Occupations.txt", ["O*NET-SOC Code", "Related O*NET-SOC Code", "Relatedness Tier", "Index"]):
+    for _, row in rows(
+        "Related Occupations.txt", ["O*NET-SOC Code", "Related O*NET-SOC Code", "Relatedness Tier", "Index"]
+    ):
         other = row["Related O*NET-SOC Code"].strip()
         if other not in known:
             report.skip("related occupations not in Occupation Data.txt")
             continue
         subject, obj = occupation(row["O*NET-SOC Code"]), occupation(other)
         yield subject, N(RG + "relatedOccupation"), obj
-        yield from _statement(subject, N(RG + "relatedOccupation"), obj, release,
-                              [(N(SKOS + "note"), L(f"{row['Relatedness Tier'].strip()} #{row['Index'].strip()}"))])  # fmt: skip
+        tier = L(f"{row['Relatedness Tier'].strip()} #{row['Index'].strip()}")
+        yield from _statement(subject, N(RG + "relatedOccupation"), obj, release, [(N(SKOS + "note"), tier)])
         report.imported["related occupations"] += 1
 
     commodities: set[str] = set()
-    for _, row in rows("Technology Skills.txt", ["O*NET-SOC Code", "Example", "Commodity Code", "Commodity Title"]):
+    technology_columns = ["O*NET-SOC Code", "Example", "Commodity Code", "Commodity Title"]
+    for _, row in rows("Technology Skills.txt", technology_columns):
         commodity, example = row["Commodity Code"].strip(), row["Example"].strip()
         digest = hashlib.sha1(example.encode()).hexdigest()[:12]
         node = N(f"{ID}onet/technology/{commodity}-{digest}")

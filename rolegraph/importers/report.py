@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = ["ImportReport"]
@@ -19,6 +20,8 @@ class ImportReport:
     files_read: list[str] = field(default_factory=list)
     files_missing: list[str] = field(default_factory=list)
     triples: int = 0
+    progress: Callable[[str, int], None] | None = None
+    """Called with (file name, rows read so far) as files are read; for progress bars."""
 
     def skip(self, reason: str, count: int = 1) -> None:
         """Count ``count`` rows skipped for ``reason``."""

@@ -57,7 +57,10 @@ def read_table(
                 f"{', '.join(repr(h) for h in header)}."
             )
         report.files_read.append(path.name)
+        if report.progress:
+            report.progress(path.name, 0)
         line = 1
+        count = 0
         while True:
             try:
                 row = next(reader)
@@ -71,6 +74,9 @@ def read_table(
                 report.skip(f"malformed rows in {path.name}")
                 continue
             line = reader.line_num
+            count += 1
+            if report.progress and count % 5000 == 0:
+                report.progress(path.name, count)
             if not row or all(not cell.strip() for cell in row):
                 continue
             if len(row) != len(header):

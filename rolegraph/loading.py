@@ -1,0 +1,96 @@
+"""Import releases into a store: pick the importer, give it the source's metadata (licence, credit line), and load
+its triples as a new release of that source (see :mod:`rolegraph.store` for the atomic switch)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .errors import InputError
+from .importers.crosswalk import crosswalk_triples, detect_layout
+from .importers.esco import esco_release, esco_triples
+from .importers.onet import Triple, onet_release, onet_triples
+from .importers.report import ImportReport
+from .store import RoleStore
+
+__all__ = ["ESCO_CREDIT", "ONET_CREDIT", "import_crosswalk", "import_esco", "import_onet"]
+
+ID = "https://w3id.org/rolegraph/id/"
+ONET_CREDIT = (
+    "This product includes information from O*NET {release} Database by the U.S. Department of Labor, Employment "
+    "and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license."
+)
+ESCO_CREDIT = "This service uses the ESCO classification of the European Commission."
+
+Progress = Callable[[str, int], None]
+
+
+def _folder(path: str | Path) -> Path:
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder; give the folder that holds the release's files.")
+    return folder
+
+
+def import_onet(
+    store: RoleStore, folder: str | Path, *, release: str | None = None, strict: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:  # fmt: skip
+    """Import an O*NET database text release; returns what was imported and skipped."""
+    path = _folder(folder)
+    report = ImportReport("O*NET", release or onet_release(path), progress=progress)
+    metadata = {
+        "title": f"O*NET {report.release} Database",
+        "release": report.release,
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "credit": ONET_CREDIT.format(release=report.release),
+    }
+    triples = _with_summary(onet_triples(path, report, strict=strict), report, metadata)
+    report.triples = store.load_source(f"{ID}source/onet/{report.release}", f"onet/{report.release}", metadata, triples)
+    return report
+
+
+def import_esco(
+    store: RoleStore, folder: str | Path, *, release: str | None = None, strict: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:  # fmt: skip
+    """Import an ESCO CSV download; returns what was imported and skipped."""
+    path = _folder(folder)
+    report = ImportReport("ESCO", release or esco_release(path), progress=progress)
+    metadata = {
+        "title": f"ESCO {report.release} (English)",
+        "release": report.release,
+        "license": "https://eur-lex.europa.eu/eli/dec/2011/833/oj",
+        "credit": ESCO_CREDIT,
+    }
+    triples = _with_summary(esco_triples(path, report, strict=strict), report, metadata)
+    report.triples = store.load_source(f"{ID}source/esco/{report.release}", f"esco/{report.release}", metadata, triples)
+    return report
+
+
+def import_crosswalk(
+    store: RoleStore, file: str | Path, *, strict: bool = False, progress: Progress | None = None
+) -> ImportReport:
+    """Import a crosswalk CSV (the layout is recognised from its header); returns what was imported and skipped."""
+    path = Path(file)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
+    layout = detect_layout(path)
+    report = ImportReport(layout.title, path.name, progress=progress)
+    metadata = {
+        "title": layout.title,
+        "release": path.name,
+        "license": "",
+        "credit": f"{layout.title} ({'official' if layout.official else 'derived'}), from {path.name}",
+    }
+    triples = _with_summary(crosswalk_triples(path, layout, report, strict=strict), report, metadata)
+    report.triples = store.load_source(
+        f"{ID}source/crosswalk/{layout.key}", f"crosswalk/{layout.key}", metadata, triples
+    )
+    return report
+
+
+def _with_summary(triples: Iterator[Triple], report: ImportReport, metadata: dict[str, str]) -> Iterator[Triple]:
+    """Pass the triples through; when they are exhausted, put the report's summary into the registry metadata."""
+    yield from triples
+    metadata["summary"] = report.summary()
