@@ -30,10 +30,25 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INVALID = 0, 1, 2, 3
 
 
 def _graph(ctx: click.Context) -> RoleGraph:
+    """The graph commands work on: the store given with --store (or the default per-user store, if there is one),
+    else the shipped graph in memory (plus --data files)."""
     obj = ctx.find_object(dict)
     assert obj is not None
     if "graph" not in obj:
-        obj["graph"] = load(obj.get("data", ()))
+        from .store import RoleStore, default_store_path
+
+        store_path = obj.get("store")
+        if obj.get("data"):
+            if store_path is not None:
+                raise InputError("--data adds files to the built-in graph only; with a store, import data into it.")
+            obj["graph"] = load(obj["data"])
+        else:
+            path = store_path if store_path is not None else default_store_path()
+            if store_path is None and not (path / "CURRENT").exists():
+                obj["graph"] = load()
+            else:
+                store = ctx.with_resource(RoleStore.open_for_reading(path))
+                obj["graph"] = RoleGraph(store.engine())
     graph: RoleGraph = obj["graph"]
     return graph
 
@@ -47,10 +62,19 @@ def _graph(ctx: click.Context) -> RoleGraph:
     type=click.Path(dir_okay=False, path_type=Path),
     help="An extra Turtle or N-Triples file to load with the shipped graph (repeatable).",
 )
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ROLEGRAPH_STORE",
+    help="The persistent store to use (default: the per-user store, if `rolegraph import` has made one).",
+)
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[Path, ...]) -> None:
+def cli(ctx: click.Context, data: tuple[Path, ...], store: Path | None) -> None:
     """Compare job roles: a knowledge graph of roles, skills, duties, certifications and salaries."""
-    ctx.ensure_object(dict)["data"] = data
+    obj = ctx.ensure_object(dict)
+    obj["data"] = data
+    obj["store"] = store
 
 
 @cli.command()
@@ -136,6 +160,7 @@ def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str, html_path: str
     if len(roles) < 2:
         raise InputError('compare needs at least two roles, e.g. rolegraph compare "Production Manager" Producer.')
     graph = _graph(ctx)
+    _note_other_meanings(graph, roles)
     comparison = graph.compare(*roles)
     if html_path is not None:
         from .network import comparison_network
@@ -276,6 +301,151 @@ def export(ctx: click.Context, fmt: str, output: str) -> None:
     written = write_output(output, data)
     if written is not None:
         click.echo(f"Wrote {len(data):,} bytes ({fmt}) to {written}.", err=True)
+
+
+def _note_other_meanings(graph: RoleGraph, names: Sequence[str]) -> None:
+    """Say on stderr when a name also means other roles than the one it resolves to (labels win over alternatives)."""
+    from .roles import find_roles
+
+    for name in names:
+        found = {m.iri for m in find_roles(graph.engine, name)}
+        if len(found) > 1:
+            chosen = graph.resolve(name)
+            others = len(found - {chosen})
+            click.echo(
+                f"note: {name!r} is the label of <{chosen}> and also names {others} other role(s); "
+                f"`rolegraph resolve {name!r}` lists them.",
+                err=True,
+            )
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def resolve(ctx: click.Context, name: str, fmt: str) -> None:
+    """List every role NAME can mean (labels, alternative labels, codes) across the loaded sources."""
+    from .roles import find_roles
+
+    found = find_roles(_graph(ctx).engine, name)
+    if fmt == "json":
+        records = [
+            {
+                "iri": str(m.iri),
+                "label": m.label,
+                "matched": m.matched,
+                "how": m.kind,
+                "source": m.source,
+                "code": m.code,
+            }
+            for m in found
+        ]
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        raise InputError(f"no role matches {name!r}. Run `rolegraph roles` to list the roles with a profile.")
+    rows = [(m.label, m.kind, m.source, m.code, str(m.iri)) for m in found]
+    click.echo(_table(["Role", "Matched by", "Source", "Code", "IRI"], rows))
+    click.echo(f"\n{len(rows)} role(s) named {name!r}.")
+
+
+@cli.command()
+@click.pass_context
+def sources(ctx: click.Context) -> None:
+    """List the sources loaded in the store: release, date, licence, and the credit line each licence asks for."""
+    from .store import RoleStore, default_store_path
+
+    obj = ctx.find_object(dict) or {}
+    path = obj.get("store") or default_store_path()
+    if not (Path(path) / "CURRENT").exists():
+        click.echo("No store yet: commands use rolegraph's built-in graph (CC BY 4.0).")
+        click.echo(f"`rolegraph import onet|esco|crosswalk ...` creates one at {path}.")
+        return
+    with RoleStore.open_for_reading(path) as store:
+        for info in store.sources():
+            release = info.release if len(info.release) < 20 else info.release[:12] + "..."
+            click.echo(
+                f"{_clean(info.title)}  (release {_clean(release)}; {info.triples:,} triples; imported {info.imported_at})"
+            )
+            if info.license:
+                click.echo(f"    licence: {info.license}")
+            if info.credit:
+                click.echo(f"    credit:  {_clean(info.credit)}")
+            if info.summary:
+                click.echo(f"    content: {_clean(info.summary)}")
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import a release into the persistent store (created if needed; --store picks it)."""
+
+
+def _import(ctx: click.Context, run: object) -> None:
+    from .loading import Progress
+    from .store import RoleStore, default_store_path
+
+    obj = ctx.find_object(dict) or {}
+    path = obj.get("store") or default_store_path()
+    progress: Progress | None = None
+    status = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        status = Console(stderr=True).status("starting the import")
+        status.start()
+
+        def progress(name: str, rows: int) -> None:
+            status.update(f"reading {name}: {rows:,} rows")
+
+    else:
+
+        def progress(name: str, rows: int) -> None:
+            if rows == 0:
+                click.echo(f"reading {name}", err=True)
+
+    try:
+        with RoleStore.open(path, writable=True) as store:
+            report = run(store, progress)  # type: ignore[operator]
+    finally:
+        if status is not None:
+            status.stop()
+    click.echo("\n".join(report.lines()))
+    click.echo(f"Store: {Path(path).resolve()}")
+
+
+@import_group.command("onet")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--release", help="The release number (default: read from the release's Read Me.txt).")
+@click.option("--strict", is_flag=True, help="Stop at the first malformed row instead of skipping and counting it.")
+@click.pass_context
+def import_onet_command(ctx: click.Context, folder: Path, release: str | None, strict: bool) -> None:
+    """Import an O*NET database text release from FOLDER."""
+    from .loading import import_onet
+
+    _import(ctx, lambda store, progress: import_onet(store, folder, release=release, strict=strict, progress=progress))
+
+
+@import_group.command("esco")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--release", help="The release (default: from the folder's name, e.g. v1.1.1).")
+@click.option("--strict", is_flag=True, help="Stop at the first malformed row instead of skipping and counting it.")
+@click.pass_context
+def import_esco_command(ctx: click.Context, folder: Path, release: str | None, strict: bool) -> None:
+    """Import an ESCO CSV download (English) from FOLDER."""
+    from .loading import import_esco
+
+    _import(ctx, lambda store, progress: import_esco(store, folder, release=release, strict=strict, progress=progress))
+
+
+@import_group.command("crosswalk")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Stop at the first malformed row instead of skipping and counting it.")
+@click.pass_context
+def import_crosswalk_command(ctx: click.Context, file: Path, strict: bool) -> None:
+    """Import a crosswalk CSV (its layout is recognised from the header)."""
+    from .loading import import_crosswalk
+
+    _import(ctx, lambda store, progress: import_crosswalk(store, file, strict=strict, progress=progress))
 
 
 def _write(target: str, data: bytes, what: str) -> None:

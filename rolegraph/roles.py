@@ -57,6 +57,16 @@ class RoleMatch:
     label: str
     kind: str
     matched: str
+    code: str = ""
+
+    @property
+    def source(self) -> str:
+        """Which classification the role comes from, read off its IRI."""
+        if self.iri.startswith("http://data.europa.eu/esco/"):
+            return "ESCO"
+        if self.iri.startswith(str(PREFIXES["role"]).rsplit("/role/", 1)[0] + "/onet/"):
+            return "O*NET"
+        return "rolegraph" if self.iri.startswith(str(PREFIXES["role"])) else "other"
 
 
 def list_roles(graph: Graph | QueryEngine, *, profiled_only: bool = False) -> list[RoleSummary]:
@@ -110,7 +120,7 @@ def find_roles(graph: Graph | QueryEngine, name: str) -> list[RoleMatch]:
     for row in rows:
         role = URIRef(row.role)
         if role not in matches:
-            matches[role] = RoleMatch(role, str(row.label), str(row.kind), str(row.matched))
+            matches[role] = RoleMatch(role, str(row.label), str(row.kind), str(row.matched), str(row.code or ""))
     if matches:
         order = {"label": 0, "code": 1, "alternative label": 2}
         return sorted(matches.values(), key=lambda m: (order.get(m.kind, 3), m.label.casefold(), str(m.iri)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gc
 import hashlib
 import os
 import uuid
@@ -83,6 +84,15 @@ class RoleStore:
         self.path = path
         self.store = store
         self.writable = writable
+        self._engines: list[OxigraphEngine] = []
+
+    def _close(self) -> None:
+        """Drop every reference to the database: pyoxigraph closes it (and frees its lock) when the last one goes."""
+        for engine in self._engines:
+            engine.store = None  # type: ignore[assignment]
+        self._engines.clear()
+        self.store = None  # type: ignore[assignment]
+        gc.collect()
 
     @classmethod
     @contextmanager
@@ -107,14 +117,36 @@ class RoleStore:
             except OSError as error:
                 raise StoreError(f"{folder}: cannot open the store ({error}).") from None
             opened = cls(folder, store, writable)
-            if writable:
-                opened._drop_orphans()
-                opened._ensure_shipped()
-            yield opened
-            if writable:
-                store.flush()
+            del store
+            try:
+                if writable:
+                    opened._drop_orphans()
+                    opened._ensure_shipped()
+                yield opened
+                if writable:
+                    opened.store.flush()
+            finally:
+                opened._close()
         finally:
             lock.close()
+
+    @classmethod
+    @contextmanager
+    def open_for_reading(cls, path: str | os.PathLike[str]) -> Iterator[RoleStore]:
+        """Open read-only; if the shipped graph in it is out of date (rolegraph was upgraded), refresh it first."""
+        with cls.open(path) as store:
+            if store.shipped_is_current():
+                yield store
+                return
+        with cls.open(path, writable=True):
+            pass
+        with cls.open(path) as store:
+            yield store
+
+    def shipped_is_current(self) -> bool:
+        """Whether the store holds this version of rolegraph's shipped graph."""
+        ask = f'ASK {{ GRAPH <{REGISTRY.value}> {{ <{SHIPPED}> <{RG}release> "{_shipped_digest()}" }} }}'
+        return bool(self.store.query(ask))
 
     # ------------------------------------------------------------------------------------------------------------
     # Registry
@@ -157,7 +189,9 @@ class RoleStore:
 
     def engine(self) -> OxigraphEngine:
         """A query engine over the union of the current graphs."""
-        return OxigraphEngine(self.store, default_graphs=self.current_graphs())
+        engine = OxigraphEngine(self.store, default_graphs=self.current_graphs())
+        self._engines.append(engine)
+        return engine
 
     # ------------------------------------------------------------------------------------------------------------
     # Writing
@@ -176,10 +210,9 @@ class RoleStore:
                 self.store.remove_graph(graph)
 
     def _ensure_shipped(self) -> None:
-        digest = _shipped_digest()
-        ask = f'ASK {{ GRAPH <{REGISTRY.value}> {{ <{SHIPPED}> <{RG}release> "{digest}" }} }}'
-        if bool(self.store.query(ask)):
+        if self.shipped_is_current():
             return
+        digest = _shipped_digest()
         graph = self._new_graph_name("shipped")
         count = 0
         for source in [resources.vocabulary_file(), *resources.data_files()]:

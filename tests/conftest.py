@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,12 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 DATA = TESTS / "data"
 SHARED = Path(os.environ.get("ROLEGRAPH_SHARED", REPO.parent / "shared"))
+
+# No test may read or write a real per-user store: the default store path points into an empty temporary folder
+# (for this process and the subprocesses tests start).
+_DATA_HOME = tempfile.mkdtemp(prefix="rolegraph-test-data-home-")
+os.environ["XDG_DATA_HOME"] = _DATA_HOME
+os.environ.pop("ROLEGRAPH_STORE", None)
 ARTICLE = SHARED / "sources" / "production-manager-vs-producer.txt"
 
 

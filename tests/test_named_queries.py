@@ -40,9 +40,9 @@ def test_role_names(g: RoleGraph) -> None:
 
 def test_role_lookup(g: RoleGraph) -> None:
     rows = g.query("role-lookup", name=[Literal("Cast member", lang="en"), Literal("Producer", lang="en")])
-    assert [(str(r.role).removeprefix(ID), str(r.label), str(r.kind), str(r.matched)) for r in rows] == [
-        ("role/actor", "Actor", "alternative label", "Cast member"),
-        ("role/producer", "Producer", "label", "Producer"),
+    assert [(str(r.role).removeprefix(ID), str(r.label), str(r.kind), str(r.matched), str(r.code)) for r in rows] == [
+        ("role/actor", "Actor", "alternative label", "Cast member", ""),
+        ("role/producer", "Producer", "label", "Producer", ""),
     ]
     assert len(g.query("role-lookup", name=[Literal("producer", lang="en")])) == 0
 

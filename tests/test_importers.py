@@ -1,0 +1,171 @@
+"""The importers on small fixtures in the O*NET and ESCO layouts: what is asserted, what is skipped, and the
+errors bad files give."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from rolegraph.errors import InputError
+from rolegraph.importers.crosswalk import crosswalk_triples, detect_layout
+from rolegraph.importers.esco import esco_triples
+from rolegraph.importers.onet import onet_release, onet_triples
+from rolegraph.importers.report import ImportReport
+from rolegraph.importers.tabular import RowError
+
+from .conftest import DATA
+
+ID = "https://w3id.org/rolegraph/id/"
+RG = "https://w3id.org/rolegraph/vocab#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ONET, ESCO = DATA / "onet-mini", DATA / "esco-mini"
+
+
+def store_of(triples: Iterator[tuple[object, object, object]]) -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in triples)  # type: ignore[arg-type]
+    return store
+
+
+def objects(store: ox.Store, subject: str, predicate: str) -> set[str]:
+    return {q.object.value for q in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None)}
+
+
+def ask(store: ox.Store, query: str) -> bool:
+    return bool(store.query(query))
+
+
+@pytest.fixture(scope="module")
+def onet() -> tuple[ox.Store, ImportReport]:
+    report = ImportReport("O*NET", onet_release(ONET))
+    return store_of(onet_triples(ONET, report)), report
+
+
+def test_onet_release_number_comes_from_the_read_me() -> None:
+    assert onet_release(ONET) == "99.9"
+
+
+def test_onet_occupations_titles_and_tasks(onet: tuple[ox.Store, ImportReport]) -> None:
+    store, report = onet
+    producers = ID + "onet/occupation/27-2012.00"
+    assert report.imported["occupations"] == 3
+    assert objects(store, producers, "http://www.w3.org/2004/02/skos/core#notation") == {"27-2012.00"}
+    assert objects(store, producers, SKOS + "altLabel") == {"Producer", "Production Manager"}
+    assert objects(store, producers, RG + "hasDuty") == {ID + "onet/task/1", ID + "onet/task/2"}
+    assert ask(
+        store,
+        f"ASK {{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{ID}onet/task/2> ; <{RG}taskType> <{RG}supplemental> }}",
+    )
+    assert report.skipped["rows of Alternate Titles.txt for occupations not in Occupation Data.txt"] == 1
+
+
+def test_onet_ratings_threshold_and_suppression(onet: tuple[ox.Store, ImportReport]) -> None:
+    store, report = onet
+    producers, industrial = ID + "onet/occupation/27-2012.00", ID + "onet/occupation/11-3051.00"
+    assert objects(store, producers, RG + "requiresSkill") == {ID + "onet/element/2.A.1.b", ID + "onet/element/2.B.5.b"}
+    assert objects(store, industrial, RG + "requiresSkill") == {ID + "onet/element/2.A.1.b"}
+    assert objects(store, producers, RG + "requiresKnowledge") == {ID + "onet/element/2.C.7.c"}
+    assert objects(store, industrial, RG + "requiresKnowledge") == set()
+    rating = next(iter(store.query(
+        f"SELECT ?im ?lv WHERE {{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{producers}> ;"
+        f" <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{ID}onet/element/2.A.2.a> ; <{RG}importance> ?im ; <{RG}level> ?lv }}"
+    )))  # fmt: skip
+    assert (float(rating["im"].value), float(rating["lv"].value)) == (2.5, 3.0)
+    assert report.imported["skill ratings"] == 4
+    assert report.skipped["skill ratings marked Recommend Suppress = Y"] == 1
+
+
+def test_onet_education_job_zone_related_technology(onet: tuple[ox.Store, ImportReport]) -> None:
+    store, report = onet
+    producers = ID + "onet/occupation/27-2012.00"
+    assert objects(store, producers, RG + "requiresEducation") == {ID + "onet/education/RL-6"}
+    assert objects(store, producers, RG + "jobZone") == {"4"}
+    assert objects(store, producers, RG + "relatedOccupation") == {ID + "onet/occupation/11-3051.00"}
+    assert report.skipped["related occupations not in Occupation Data.txt"] == 1
+    assert len(objects(store, producers, RG + "usesTechnology")) == 1
+
+
+def test_esco_labels_relations_and_unknown_occupations() -> None:
+    report = ImportReport("ESCO", "v9")
+    store = store_of(esco_triples(ESCO, report))
+    p1 = "http://data.europa.eu/esco/occupation/p1"
+    assert objects(store, p1, "http://www.w3.org/2000/01/rdf-schema#label") == {"video and motion picture producer"}
+    assert objects(store, p1, SKOS + "altLabel") == {"film producer", "movie producer"}
+    assert objects(store, p1, "http://data.europa.eu/esco/model#relatedEssentialSkill") == {
+        "http://data.europa.eu/esco/skill/budgets"
+    }
+    assert objects(store, p1, "http://data.europa.eu/esco/model#relatedOptionalSkill") == {
+        "http://data.europa.eu/esco/skill/copyright"
+    }
+    assert len(objects(store, p1, RG + "requiresSkill")) == 2
+    assert objects(store, p1, "http://data.europa.eu/esco/model#memberOfISCOGroup") == {
+        "http://data.europa.eu/esco/isco/C2654"
+    }
+    assert report.imported["essential skill relations"] == 4
+    assert report.skipped["skill relations of occupations not in occupations_en.csv"] == 1
+
+
+def test_crosswalk_official_close_and_narrow_matches() -> None:
+    path = DATA / "crosswalk-mini.csv"
+    layout = detect_layout(path)
+    report = ImportReport(layout.title, path.name)
+    store = store_of(crosswalk_triples(path, layout, report))
+    assert objects(store, "http://data.europa.eu/esco/occupation/p1", SKOS + "closeMatch") == {
+        ID + "onet/occupation/27-2012.00"
+    }
+    assert objects(store, "http://data.europa.eu/esco/isco/C2654", SKOS + "narrowMatch") == {
+        ID + "onet/occupation/27-2012.00"
+    }
+    assert ask(store, f'ASK {{ ?s <{RG}matchSource> "official" }}')
+    assert report.skipped == {"rows without an ESCO v1.1.1 URI or an O*NET-SOC code": 1, "duplicate mappings": 1}
+
+
+def test_a_folder_that_is_not_a_release_names_the_missing_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not an O\\*NET database text release: missing Occupation Data.txt"):
+        list(onet_triples(tmp_path, ImportReport("O*NET", "x")))
+    with pytest.raises(InputError, match="not an ESCO CSV download: missing occupations_en.csv, skills_en.csv"):
+        list(esco_triples(tmp_path, ImportReport("ESCO", "x")))
+
+
+def copy_release(source: Path, tmp_path: Path) -> Path:
+    target = tmp_path / source.name
+    shutil.copytree(source, target)
+    return target
+
+
+def test_missing_column_names_file_and_line(tmp_path: Path) -> None:
+    folder = copy_release(ONET, tmp_path)
+    (folder / "Task Statements.txt").write_text("O*NET-SOC Code\tTask ID\tTask\n27-2012.00\t1\tPlan.\n")
+    with pytest.raises(InputError, match=r"Task Statements.txt:1: missing column\(s\) 'Task Type'"):
+        list(onet_triples(folder, ImportReport("O*NET", "x")))
+
+
+def test_malformed_row_strict_stops_default_counts(tmp_path: Path) -> None:
+    folder = copy_release(ONET, tmp_path)
+    with (folder / "Job Zones.txt").open("a") as handle:
+        handle.write("27-2012.00\t5\n")
+    with pytest.raises(RowError, match=r"Job Zones.txt:4: 2 fields where the header has 4"):
+        list(onet_triples(folder, ImportReport("O*NET", "x"), strict=True))
+    report = ImportReport("O*NET", "x")
+    list(onet_triples(folder, report))
+    assert report.skipped["rows with the wrong number of fields in Job Zones.txt"] == 1
+
+
+def test_wrong_encoding_is_said(tmp_path: Path) -> None:
+    folder = copy_release(ESCO, tmp_path)
+    (folder / "skills_en.csv").write_bytes(
+        (folder / "skills_en.csv").read_text().replace("manage", "m\u00e4nage").encode("latin-1")
+    )
+    with pytest.raises(InputError, match="not UTF-8"):
+        list(esco_triples(folder, ImportReport("ESCO", "x")))
+
+
+def test_unknown_crosswalk_layout_lists_the_known_ones(tmp_path: Path) -> None:
+    path = tmp_path / "other.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(InputError, match="not a crosswalk rolegraph knows.*Known layouts: ESCO to O\\*NET-SOC 2019"):
+        detect_layout(path)
