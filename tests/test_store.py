@@ -79,18 +79,15 @@ def test_the_sources_say_licence_and_credit(tmp_path: Path) -> None:
 def test_a_second_writer_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     path = tmp_path / "s"
     with RoleStore.open(path, writable=True):
-        with pytest.raises(StoreError, match="the store is busy"):
-            with RoleStore.open(path, writable=True):
-                pass
-        with pytest.raises(StoreError, match="an import is writing to it"):
-            with RoleStore.open(path):
-                pass
+        with pytest.raises(StoreError, match="the store is busy"), RoleStore.open(path, writable=True):
+            pass
+        with pytest.raises(StoreError, match="an import is writing to it"), RoleStore.open(path):
+            pass
 
 
 def test_reading_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="rolegraph import"):
-        with RoleStore.open(tmp_path / "nothing"):
-            pass
+    with pytest.raises(StoreError, match="rolegraph import"), RoleStore.open(tmp_path / "nothing"):
+        pass
 
 
 def test_orphans_of_a_killed_import_are_dropped(tmp_path: Path) -> None:
