@@ -365,7 +365,8 @@ def sources(ctx: click.Context) -> None:
         for info in store.sources():
             release = info.release if len(info.release) < 20 else info.release[:12] + "..."
             click.echo(
-                f"{_clean(info.title)}  (release {_clean(release)}; {info.triples:,} triples; imported {info.imported_at})"
+                f"{_clean(info.title)}  (release {_clean(release)}; "
+                f"{info.triples:,} triples; imported {info.imported_at})"
             )
             if info.license:
                 click.echo(f"    licence: {info.license}")

@@ -58,7 +58,8 @@ def test_onet_occupations_titles_and_tasks(onet: tuple[ox.Store, ImportReport]) 
     assert objects(store, producers, RG + "hasDuty") == {ID + "onet/task/1", ID + "onet/task/2"}
     assert ask(
         store,
-        f"ASK {{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{ID}onet/task/2> ; <{RG}taskType> <{RG}supplemental> }}",
+        f"ASK {{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{ID}onet/task/2> ;"
+        f" <{RG}taskType> <{RG}supplemental> }}",
     )
     assert report.skipped["rows of Alternate Titles.txt for occupations not in Occupation Data.txt"] == 1
 
@@ -72,7 +73,8 @@ def test_onet_ratings_threshold_and_suppression(onet: tuple[ox.Store, ImportRepo
     assert objects(store, industrial, RG + "requiresKnowledge") == set()
     rating = next(iter(store.query(
         f"SELECT ?im ?lv WHERE {{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{producers}> ;"
-        f" <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{ID}onet/element/2.A.2.a> ; <{RG}importance> ?im ; <{RG}level> ?lv }}"
+        f" <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{ID}onet/element/2.A.2.a> ;"
+        f" <{RG}importance> ?im ; <{RG}level> ?lv }}"
     )))  # fmt: skip
     assert (float(rating["im"].value), float(rating["lv"].value)) == (2.5, 3.0)
     assert report.imported["skill ratings"] == 4
@@ -125,9 +127,9 @@ def test_crosswalk_official_close_and_narrow_matches() -> None:
 
 
 def test_a_folder_that_is_not_a_release_names_the_missing_files(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="not an O\\*NET database text release: missing Occupation Data.txt"):
+    with pytest.raises(InputError, match=r"not an O\*NET database text release: missing Occupation Data\.txt"):
         list(onet_triples(tmp_path, ImportReport("O*NET", "x")))
-    with pytest.raises(InputError, match="not an ESCO CSV download: missing occupations_en.csv, skills_en.csv"):
+    with pytest.raises(InputError, match=r"not an ESCO CSV download: missing occupations_en\.csv, skills_en\.csv"):
         list(esco_triples(tmp_path, ImportReport("ESCO", "x")))
 
 
@@ -167,5 +169,5 @@ def test_wrong_encoding_is_said(tmp_path: Path) -> None:
 def test_unknown_crosswalk_layout_lists_the_known_ones(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("a,b\n1,2\n")
-    with pytest.raises(InputError, match="not a crosswalk rolegraph knows.*Known layouts: ESCO to O\\*NET-SOC 2019"):
+    with pytest.raises(InputError, match=r"not a crosswalk rolegraph knows.*Known layouts: ESCO to O\*NET-SOC 2019"):
         detect_layout(path)

@@ -1,0 +1,134 @@
+"""Imports of the real O*NET 29.0 and ESCO v1.1.1 releases in ../shared/data: counts match the files, and
+comparisons match what the files say when read independently here. Skips where ../shared is absent."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import rolegraph
+from rolegraph.api import RoleGraph
+from rolegraph.loading import import_crosswalk, import_esco, import_onet
+from rolegraph.store import RoleStore
+
+from .conftest import SHARED
+
+ONET = SHARED / "data" / "onet" / "29.0"
+ESCO = SHARED / "data" / "esco" / "v1.1.1"
+CROSSWALK = SHARED / "data" / "crosswalks" / "esco_onet" / "ESCO_to_ONET-SOC_2019_with_esco_v1.1.1_uris.csv"
+if not (ONET.is_dir() and ESCO.is_dir()):
+    pytest.skip(f"the real releases are not at {SHARED / 'data'} (../shared is absent)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("real") / "store"
+    with RoleStore.open(path, writable=True) as store:
+        import_onet(store, ONET)
+        import_esco(store, ESCO)
+        import_crosswalk(store, CROSSWALK)
+    return path
+
+
+@pytest.fixture(scope="module")
+def g(store_path: Path) -> Iterator[RoleGraph]:
+    with rolegraph.open_store(store_path) as graph:
+        yield graph
+
+
+def count(g: RoleGraph, where: str) -> int:
+    answer = g.engine.execute(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+    return int(next(iter(answer)).n)  # type: ignore[arg-type, call-overload]
+
+
+def esco_rows(name: str) -> list[dict[str, str]]:
+    with (ESCO / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_counts_match_the_files(g: RoleGraph) -> None:
+    onet_prefix = "https://w3id.org/rolegraph/id/onet/occupation/"
+    assert (
+        count(g, f'?o a <https://w3id.org/rolegraph/vocab#ProfiledRole> FILTER(STRSTARTS(STR(?o), "{onet_prefix}"))')
+        == 1016
+    )
+    assert count(g, "?o a <http://data.europa.eu/esco/model#Occupation>") == 3007
+    occupations = {row["conceptUri"] for row in esco_rows("occupations_en.csv")}
+    relations = [row for row in esco_rows("occupationSkillRelations.csv") if row["occupationUri"] in occupations]
+    assert len(relations) == 123_855 - 67
+    essential = count(g, "?o <http://data.europa.eu/esco/model#relatedEssentialSkill> ?s")
+    optional = count(g, "?o <http://data.europa.eu/esco/model#relatedOptionalSkill> ?s")
+    assert essential + optional == len(relations)
+
+
+def test_esco_comparison_matches_the_csv(g: RoleGraph) -> None:
+    by_label = {row["preferredLabel"].strip(): row["conceptUri"] for row in esco_rows("occupations_en.csv")}
+    skills: dict[str, set[str]] = defaultdict(set)
+    for row in esco_rows("occupationSkillRelations.csv"):
+        skills[row["occupationUri"]].add(row["skillUri"])
+    a, b = skills[by_label["video and motion picture producer"]], skills[by_label["performance production manager"]]
+    comparison = g.compare("video and motion picture producer", "performance production manager")
+    category = comparison.category("skills")
+    assert {n.iri for n in category.shared} == a & b
+    assert category.jaccard == pytest.approx(len(a & b) / len(a | b))
+    assert {n.label for n in category.shared} == {"manage budgets", "copyright legislation"}
+
+
+def test_onet_comparison_matches_the_task_file(g: RoleGraph) -> None:
+    tasks: dict[str, set[str]] = defaultdict(set)
+    with (ONET / "Task Statements.txt").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            tasks[row["O*NET-SOC Code"]].add(row["Task ID"])
+    comparison = g.compare("27-2012.00", "11-3051.00")
+    duties = comparison.category("duties")
+    code_a = "https://w3id.org/rolegraph/id/onet/occupation/27-2012.00"
+    assert len(duties.unique[code_a]) == len(tasks["27-2012.00"] - tasks["11-3051.00"])
+    assert not duties.shared
+
+
+def test_resolve_lists_every_onet_alternate_title(g: RoleGraph) -> None:
+    from rolegraph.roles import find_roles
+
+    with (ONET / "Alternate Titles.txt").open(encoding="utf-8") as handle:
+        codes = {
+            r["O*NET-SOC Code"]
+            for r in csv.DictReader(handle, delimiter="\t")
+            if r["Alternate Title"].lower() == "production manager"
+        }
+    found = find_roles(g.engine, "production manager")
+    assert {m.code for m in found if m.source == "O*NET"} == codes
+    assert found[0].label == "Production Manager" and found[0].kind == "label"
+
+
+def test_similar_roles_on_a_whole_release(g: RoleGraph) -> None:
+    best = g.similar("video and motion picture producer", limit=3)
+    assert best[0].label == "producer"
+    assert best[0].jaccard > best[1].jaccard > 0
+
+
+def test_crosswalk_links_esco_to_onet(g: RoleGraph) -> None:
+    assert count(g, "?e <http://www.w3.org/2004/02/skos/core#closeMatch> ?o") == 7616
+
+
+def test_the_cli_runs_on_the_store(store_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "rolegraph", "--store", str(store_path), *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    done = run("compare", "video and motion picture producer", "performance production manager")
+    assert done.returncode == 0, done.stderr
+    assert "manage budgets" in done.stdout
+    done = run("sources")
+    assert "This service uses the ESCO classification of the European Commission." in done.stdout
+    assert "O*NET 29.0 Database" in done.stdout
+    done = run("compare", "Production Manager", "role:producer")
+    assert done.returncode == 0
+    assert "note: 'Production Manager' is the label of" in done.stderr
+    ambiguous = run("compare", "producer", "Producer")
+    assert ambiguous.returncode == 2 and "matches" in ambiguous.stderr
