@@ -72,7 +72,8 @@ def test_role_profile(g: RoleGraph) -> None:
 def test_node_details(g: RoleGraph) -> None:
     rows = g.query("node-details", node=ID + "certification/pmi-certification")
     assert [(str(r.propertyLabel), str(r.valueLabel), str(r.heading)) for r in rows] == [
-        ("issued by", "Project Management Institute", "Job Requirements")
+        ("issued by", "Project Management Institute", "Job Requirements"),
+        ("recognizedBy", "Project Management Institute", "None"),
     ]
 
 
