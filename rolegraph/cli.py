@@ -292,11 +292,27 @@ def validate(files: tuple[Path, ...], with_shipped: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="ttl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice([*EXPORT_FORMATS, "schema-jsonld"]), default="ttl", show_default=True
+)
+@click.option("--role", help="With --format schema-jsonld: the role to write as a schema.org Occupation.")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write; - for standard output.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: str) -> None:
-    """Write the whole graph (vocabulary, data, links) as Turtle, N-Triples or JSON-LD."""
+def export(ctx: click.Context, fmt: str, role: str | None, output: str) -> None:
+    """Write the whole graph (vocabulary, data, links) as Turtle, N-Triples or JSON-LD, or one role as a
+    schema.org Occupation (--role R --format schema-jsonld) for a job page to embed."""
+    if fmt == "schema-jsonld" or role is not None:
+        if fmt != "schema-jsonld" or role is None:
+            raise InputError("--role goes with --format schema-jsonld, and schema-jsonld needs --role.")
+        from .schemaorg import occupation_jsonld
+
+        graph = _graph(ctx)
+        document = occupation_jsonld(graph.engine, graph.resolve(role))
+        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        written = write_output(output, data)
+        if written is not None:
+            click.echo(f"Wrote {len(data):,} bytes (schema.org JSON-LD) to {written}.", err=True)
+        return
     data = serialize(_graph(ctx).rdf, fmt)
     written = write_output(output, data)
     if written is not None:
