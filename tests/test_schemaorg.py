@@ -41,8 +41,8 @@ def test_occupation_parses_back_to_the_roles_facts() -> None:
 
 
 def test_cli_writes_it_and_needs_a_role() -> None:
-    done = subprocess.run([sys.executable, "-m", "rolegraph", "export", "--role", "Producer", "--format", "schema-jsonld"],
-                          capture_output=True, text=True)  # fmt: skip
+    command = [sys.executable, "-m", "rolegraph", "export", "--role", "Producer", "--format", "schema-jsonld"]
+    done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["name"] == "Producer"
     refused = subprocess.run(
