@@ -1,0 +1,81 @@
+"""The store commands as a user runs them: import, sources, resolve, compare on the store, and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import DATA
+
+
+def run(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rolegraph", "--store", str(store), *args], capture_output=True, text=True
+    )
+
+
+def test_import_then_use_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    done = run(store, "import", "onet", str(DATA / "onet-mini"))
+    assert done.returncode == 0, done.stderr
+    assert "Imported O*NET 99.9:" in done.stdout and "3  occupations" in done.stdout
+    assert "1  skill ratings marked Recommend Suppress = Y" in done.stdout
+    assert "reading Occupation Data.txt" in done.stderr
+    assert run(store, "import", "esco", str(DATA / "esco-mini"), "--release", "v9").returncode == 0
+    assert run(store, "import", "crosswalk", str(DATA / "crosswalk-mini.csv")).returncode == 0
+    sources = run(store, "sources").stdout
+    assert "O*NET 99.9 Database" in sources and "ESCO v9 (English)" in sources
+    assert "credit:  This service uses the ESCO classification of the European Commission." in sources
+    resolved = json.loads(run(store, "resolve", "production manager", "--format", "json").stdout)
+    assert [(r["source"], r["how"], r["code"]) for r in resolved] == [
+        ("rolegraph", "label", ""),
+        ("O*NET", "alternative label", "11-3051.00"),
+        ("O*NET", "alternative label", "27-2012.00"),
+    ]
+    compared = run(store, "compare", "27-2012.00", "11-3051.00", "--format", "json")
+    assert compared.returncode == 0, compared.stderr
+    skills = next(c for c in json.loads(compared.stdout)["categories"] if c["category"] == "skills")
+    assert [n["label"] for n in skills["shared"]] == ["Active Listening"]
+    noted = run(store, "compare", "Production Manager", "role:producer")
+    assert noted.returncode == 0 and "also names 2 other role(s)" in noted.stderr
+
+
+def test_a_folder_that_is_not_a_release(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    done = run(store, "import", "onet", str(tmp_path))
+    assert done.returncode == 2
+    assert "not an O*NET database text release: missing Occupation Data.txt" in done.stderr
+    done = run(store, "import", "esco", str(DATA / "onet-mini"))
+    assert done.returncode == 2 and "missing occupations_en.csv" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_strict_import_stops_at_the_bad_row_and_keeps_the_store(tmp_path: Path) -> None:
+    import shutil
+
+    store = tmp_path / "store"
+    assert run(store, "import", "onet", str(DATA / "onet-mini")).returncode == 0
+    before = run(store, "sources").stdout
+    folder = tmp_path / "onet-bad"
+    shutil.copytree(DATA / "onet-mini", folder)
+    (folder / "Skills.txt").write_text(
+        (DATA / "onet-mini" / "Skills.txt").read_text().replace("\t4.00\t", "\tfour\t", 1)
+    )
+    done = run(store, "import", "onet", str(folder), "--release", "99.9", "--strict")
+    assert done.returncode == 2
+    assert "Skills.txt:2, column 'Data Value': 'four' is not a number" in done.stderr
+    assert run(store, "sources").stdout.split("imported")[0] == before.split("imported")[0]
+
+
+def test_sources_without_a_store(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "rolegraph", "sources"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert "No store yet" in done.stdout
+
+
+def test_a_store_that_does_not_exist(tmp_path: Path) -> None:
+    done = run(tmp_path / "nothing", "roles")
+    assert done.returncode == 2
+    assert "no rolegraph store here yet" in done.stderr
