@@ -27,7 +27,6 @@ from .profile import RoleProfile, role_profile
 from .queries import bind, get_query
 from .results import ResultTable
 from .roles import RoleSummary, list_roles, resolve_role
-from .safety import check_query
 from .similarity import Similarity, similar_roles
 
 __all__ = ["RoleGraph", "load", "open_store"]
@@ -77,6 +76,8 @@ class RoleGraph:
 
     def sparql(self, text: str, *, allow_network: bool = False) -> Answer:
         """Run any SELECT, ASK, CONSTRUCT or DESCRIBE; SERVICE and FROM are refused unless ``allow_network``."""
+        from .safety import check_query
+
         check_query(text, allow_network=allow_network)
         return self.engine.execute(text, allow_network=allow_network)
 

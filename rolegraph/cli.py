@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 import click
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from . import __version__
 from .api import RoleGraph, load
+from .compare import compare_roles
 from .display import clean as _clean
 from .display import comparison_csv, comparison_text, result_table_text
 from .display import text_table as _table
@@ -160,13 +161,13 @@ def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str, html_path: str
     if len(roles) < 2:
         raise InputError('compare needs at least two roles, e.g. rolegraph compare "Production Manager" Producer.')
     graph = _graph(ctx)
-    _note_other_meanings(graph, roles)
-    comparison = graph.compare(*roles)
+    iris = _resolve_noting(graph, roles)
+    comparison = compare_roles(graph.engine, iris)
     if html_path is not None:
         from .network import comparison_network
         from .render import network_page
 
-        network = comparison_network(graph.engine, [graph.resolve(r) for r in roles])
+        network = comparison_network(graph.engine, iris)
         _write(html_path, network_page(network), "page")
     if fmt == "json":
         click.echo(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
@@ -319,20 +320,24 @@ def export(ctx: click.Context, fmt: str, role: str | None, output: str) -> None:
         click.echo(f"Wrote {len(data):,} bytes ({fmt}) to {written}.", err=True)
 
 
-def _note_other_meanings(graph: RoleGraph, names: Sequence[str]) -> None:
-    """Say on stderr when a name also means other roles than the one it resolves to (labels win over alternatives)."""
-    from .roles import find_roles
+def _resolve_noting(graph: RoleGraph, names: Sequence[str]) -> list[URIRef]:
+    """The roles ``names`` mean; says on stderr when a name also means other roles (labels win over alternatives)."""
+    from .roles import choose_role, find_roles
 
+    chosen_roles = []
     for name in names:
-        found = {m.iri for m in find_roles(graph.engine, name)}
+        matches = find_roles(graph.engine, name)
+        chosen = choose_role(graph.engine, name, matches)
+        chosen_roles.append(chosen)
+        found = {m.iri for m in matches}
         if len(found) > 1:
-            chosen = graph.resolve(name)
             others = len(found - {chosen})
             click.echo(
                 f"note: {name!r} is the label of <{chosen}> and also names {others} other role(s); "
                 f"`rolegraph resolve {name!r}` lists them.",
                 err=True,
             )
+    return chosen_roles
 
 
 @cli.command()

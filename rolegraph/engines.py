@@ -18,11 +18,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
 from .queries import BoundQuery, NamedQuery, bind
@@ -30,6 +27,7 @@ from .results import ResultTable
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+    from rdflib.plugins.sparql.sparql import Query
 
 __all__ = ["Answer", "OxigraphEngine", "QueryEngine", "RdflibEngine", "as_engine", "select"]
 
@@ -53,6 +51,8 @@ class QueryEngine(Protocol):
 @contextmanager
 def _no_graph_loading() -> Iterator[None]:
     """Stop rdflib from fetching FROM / FROM NAMED graphs over the network or from files while a query runs."""
+    import rdflib.plugins.sparql as rdflib_sparql  # imported here: only the rdflib engine needs it
+
     before = rdflib_sparql.SPARQL_LOAD_GRAPHS
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     try:
@@ -63,6 +63,8 @@ def _no_graph_loading() -> Iterator[None]:
 
 @lru_cache(maxsize=256)
 def _prepare(text: str) -> Query:
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 

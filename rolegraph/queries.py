@@ -14,14 +14,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from rdflib import BNode
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
 from . import resources
 from .errors import QueryParameterError, ResourceMissingError, UnknownQueryError
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 __all__ = [
     "PARAMETER_TYPES",
@@ -79,6 +81,8 @@ class NamedQuery:
     def prepared(self) -> Query:
         """The query parsed once by rdflib's SPARQL parser."""
         if not self._prepared:
+            from rdflib.plugins.sparql import prepareQuery
+
             self._prepared.append(prepareQuery(self.text))
         return self._prepared[0]
 

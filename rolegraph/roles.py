@@ -20,7 +20,15 @@ from .engines import QueryEngine, select
 from .errors import InputError, UnknownRoleError
 from .namespaces import PREFIXES, prefixed
 
-__all__ = ["AmbiguousRoleError", "RoleMatch", "RoleSummary", "find_roles", "list_roles", "resolve_role"]
+__all__ = [
+    "AmbiguousRoleError",
+    "RoleMatch",
+    "RoleSummary",
+    "choose_role",
+    "find_roles",
+    "list_roles",
+    "resolve_role",
+]
 
 
 class AmbiguousRoleError(InputError):
@@ -140,7 +148,11 @@ def resolve_role(graph: Graph | QueryEngine, name: str) -> URIRef:
 
     Raises :class:`UnknownRoleError` with close matches, or :class:`AmbiguousRoleError` when several roles match.
     """
-    found = find_roles(graph, name)
+    return choose_role(graph, name, find_roles(graph, name))
+
+
+def choose_role(graph: Graph | QueryEngine, name: str, found: list[RoleMatch]) -> URIRef:
+    """The role :func:`resolve_role` picks from the matches :func:`find_roles` gave for ``name``."""
     if len({m.iri for m in found}) == 1:
         return found[0].iri
     labels = [m for m in found if m.kind in ("label", "IRI")]
