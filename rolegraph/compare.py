@@ -55,11 +55,14 @@ class RoleRef:
 
 @dataclass(frozen=True)
 class ComparedNode:
-    """A node one or more of the compared roles link to, and which of them do."""
+    """A node one or more of the compared roles link to, and which of them do. ``matches`` lists the nodes of other
+    sources counted as this one because a close or exact SKOS match links them (e.g. a rolegraph skill and an ESCO
+    skill)."""
 
     iri: str
     label: str
     roles: tuple[str, ...]
+    matches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,15 @@ class Comparison:
         """The comparison as plain data; this is the documented JSON format (see README)."""
 
         def nodes(items: Sequence[ComparedNode]) -> list[dict[str, Any]]:
-            return [{"iri": n.iri, "label": n.label, "roles": list(n.roles)} for n in items]
+            return [
+                {
+                    "iri": n.iri,
+                    "label": n.label,
+                    "roles": list(n.roles),
+                    **({"matches": list(n.matches)} if n.matches else {}),
+                }
+                for n in items
+            ]
 
         return {
             "roles": [{"iri": r.iri, "label": r.label} for r in self.roles],
@@ -144,6 +155,34 @@ class Comparison:
         )
 
 
+ROLEGRAPH_IDS = "https://w3id.org/rolegraph/id/"
+
+
+def _merge_matches(graph: Graph | QueryEngine, linked: dict[tuple[str, str], set[str]]) -> list[tuple[str, set[str]]]:
+    """Groups of nodes per category that close or exact SKOS matches join (any other node is a group by itself)."""
+    iris = sorted({node for _, node in linked if node.startswith(("http://", "https://"))})
+    parent: dict[tuple[str, str], tuple[str, str]] = {key: key for key in linked}
+
+    def root(key: tuple[str, str]) -> tuple[str, str]:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    if iris:
+        categories_of: dict[str, set[str]] = defaultdict(set)
+        for category, node in linked:
+            categories_of[node].add(category)
+        for row in select(graph, "node-matches", {"node": [URIRef(i) for i in iris]}):
+            a, b = str(row.node), str(row.match)
+            for category in categories_of[a] & categories_of[b]:
+                parent[root((category, a))] = root((category, b))
+    grouped: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key in linked:
+        grouped[root(key)].add(key[1])
+    return [(key[0], nodes) for key, nodes in grouped.items()]
+
+
 def _category_key(name: str) -> tuple[int, str]:
     return (CATEGORY_ORDER.index(name) if name in CATEGORY_ORDER else len(CATEGORY_ORDER), name)
 
@@ -165,8 +204,13 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
     role_iris = [str(r) for r in ordered]
     everyone = set(role_iris)
     by_category: dict[str, list[ComparedNode]] = defaultdict(list)
-    for (category, node), members in linked.items():
-        by_category[category].append(ComparedNode(node, node_labels[node], tuple(r for r in role_iris if r in members)))
+    for category, group in _merge_matches(graph, linked):
+        iris = sorted(group, key=lambda n: (not n.startswith(ROLEGRAPH_IDS), n))
+        members = set().union(*(linked[(category, n)] for n in iris))
+        label = " \u2248 ".join(dict.fromkeys(node_labels[n] for n in iris))
+        by_category[category].append(
+            ComparedNode(iris[0], label, tuple(r for r in role_iris if r in members), tuple(iris[1:]))
+        )
     categories = []
     shared_total = 0
     for category in sorted(by_category, key=_category_key):
@@ -176,6 +220,7 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
         unique = {r: tuple(n for n in nodes if n.roles == (r,)) for r in role_iris}
         shared_total += len(shared)
         categories.append(CategoryComparison(category, shared, partial, unique, len(shared) / len(nodes)))
-    overall = shared_total / len(linked) if linked else 0.0
+    facets = sum(len(nodes) for nodes in by_category.values())
+    overall = shared_total / facets if facets else 0.0
     refs = tuple(RoleRef(str(r), labels[r]) for r in ordered)
     return Comparison(refs, tuple(categories), overall)

@@ -27,6 +27,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"name": [Literal("x")]},
     ],
     "role-search": [{"name": Literal("producer")}, {"name": Literal("CAST MEMBER")}, {"name": Literal("nobody")}],
+    "node-matches": [{"node": [URIRef(ID + "skill/budget-management"), URIRef(ID + "role/producer")]}],
     "role-labels": [{"role": [PM, ACTOR]}, {"role": [URIRef(ID + "duty/hire-crew")]}],
     "role-profile": [{"role": PM}, {"role": PRODUCER}, {"role": ACTOR}, {"role": Literal("Producer")}],
     "node-details": [

@@ -98,7 +98,7 @@ def test_esco_labels_relations_and_unknown_occupations() -> None:
     assert objects(store, p1, "http://www.w3.org/2000/01/rdf-schema#label") == {"video and motion picture producer"}
     assert objects(store, p1, SKOS + "altLabel") == {"film producer", "movie producer"}
     assert objects(store, p1, "http://data.europa.eu/esco/model#relatedEssentialSkill") == {
-        "http://data.europa.eu/esco/skill/budgets"
+        "http://data.europa.eu/esco/skill/21c5790c-0930-4d74-b3b0-84caf5af12ea"
     }
     assert objects(store, p1, "http://data.europa.eu/esco/model#relatedOptionalSkill") == {
         "http://data.europa.eu/esco/skill/copyright"

@@ -60,6 +60,13 @@ def test_role_labels(g: RoleGraph) -> None:
     assert [(str(r.role).removeprefix(ID), str(r.label)) for r in rows] == [("role/producer", "Producer")]
 
 
+def test_node_matches(g: RoleGraph) -> None:
+    rows = g.query("node-matches", node=[ID + "skill/budget-management"])
+    assert [(str(r.match), str(r.relation)) for r in rows] == [
+        ("http://data.europa.eu/esco/skill/21c5790c-0930-4d74-b3b0-84caf5af12ea", "closeMatch")
+    ]
+
+
 def test_role_profile(g: RoleGraph) -> None:
     rows = g.query("role-profile", role="Production Manager")
     salary = [r for r in rows if str(r.propertyLabel) == "has salary"]

@@ -163,3 +163,10 @@ def test_every_linked_identifier_exists_in_the_releases() -> None:
         elif "/onet/occupation/" in target:
             assert str(target) in onet, target
     assert not set(graph.objects(None, SKOS.exactMatch))
+
+
+def test_the_articles_role_compares_with_escos_through_the_links(g: RoleGraph) -> None:
+    comparison = g.compare("role:production-manager", "performance production manager")
+    shared = comparison.category("skills").shared
+    assert [n.label for n in shared] == ["Budget management \u2248 manage budgets"]
+    assert comparison.jaccard > 0

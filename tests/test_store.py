@@ -42,6 +42,18 @@ def test_import_then_query_and_reimport_replaces(tmp_path: Path) -> None:
     with rolegraph.open_store(path) as g:
         comparison = g.compare("27-2012.00", "11-3051.00")
         assert [n.label for n in comparison.category("skills").shared] == ["Active Listening"]
+        across = g.compare("role:production-manager", "performance production manager").category("skills")
+        assert [(n.label, n.matches) for n in across.shared] == [
+            (
+                "Budget management \u2248 manage budgets",
+                ("http://data.europa.eu/esco/skill/21c5790c-0930-4d74-b3b0-84caf5af12ea",),
+            )
+        ]
+        across = g.compare("role:production-manager", "performance production manager").category("skills")
+        esco_budgets = "http://data.europa.eu/esco/skill/21c5790c-0930-4d74-b3b0-84caf5af12ea"
+        assert [(n.label, n.matches) for n in across.shared] == [
+            ("Budget management \u2248 manage budgets", (esco_budgets,))
+        ]
         esco = g.compare("video and motion picture producer", "performance production manager")
         assert [n.label for n in esco.category("skills").shared] == ["manage budgets"]
         assert esco.category("skills").jaccard == pytest.approx(1 / 3)
