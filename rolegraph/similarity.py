@@ -41,15 +41,21 @@ class Similarity:
 
 
 def similar_roles(graph: Graph | QueryEngine, role: URIRef, limit: int | None = None) -> list[Similarity]:
-    """The roles sharing anything with ``role``, most similar first (ties by label); at most ``limit`` of them."""
-    ranked: dict[str, Similarity] = {}
-    nodes: dict[str, list[SharedNode]] = {}
-    for row in select(graph, "similar-roles", {"role": role}):
-        other = str(row.other)
-        if other not in ranked:
-            if limit is not None and len(ranked) >= limit:
-                break
-            ranked[other] = Similarity(other, str(row.otherLabel), int(row.shared), float(row.jaccard), ())
-            nodes[other] = []
-        nodes[other].append(SharedNode(str(row.category), str(row.node), str(row.nodeLabel)))
-    return [Similarity(s.iri, s.label, s.shared, s.jaccard, tuple(nodes[s.iri])) for s in ranked.values()]
+    """The roles sharing anything with ``role``, most similar first (ties by label); at most ``limit`` of them.
+
+    Ranks with ``rank-similar-roles``, then asks ``similar-roles`` for the shared nodes of the top ones only.
+    """
+    ranking = list(select(graph, "rank-similar-roles", {"role": role}))
+    top = ranking[:limit] if limit is not None else ranking
+    if not top:
+        return []
+    nodes: dict[str, list[SharedNode]] = {str(row.other): [] for row in top}
+    explained = select(graph, "similar-roles", {"role": role, "other": [URIRef(row.other) for row in top]})
+    for row in explained:
+        nodes[str(row.other)].append(SharedNode(str(row.category), str(row.node), str(row.nodeLabel)))
+    return [
+        Similarity(
+            str(row.other), str(row.otherLabel), int(row.shared), float(row.jaccard), tuple(nodes[str(row.other)])
+        )
+        for row in top
+    ]

@@ -41,7 +41,8 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "roles-by-certification": [{}, {"certification": URIRef(ID + "certification/pmi-certification")}],
     "education-requirements": [{}, {"role": PRODUCER}],
     "salary-comparison": [{}, {"role": [PM]}, {"role": [PM, PRODUCER]}],
-    "similar-roles": [{"role": PRODUCER}, {"role": PM}, {"role": ACTOR}],
+    "similar-roles": [{"role": PRODUCER}, {"role": PM}, {"role": ACTOR}, {"role": PRODUCER, "other": [PM]}],
+    "rank-similar-roles": [{"role": PRODUCER}, {"role": PM}, {"role": ACTOR}],
     "citations": [{"role": PRODUCER}, {"role": PM, "value": URIRef(ID + "duty/hire-crew")}],
     "collaborators": [{"role": PRODUCER}, {"role": PM}],
 }

@@ -183,6 +183,14 @@ def test_similar_roles(g: RoleGraph) -> None:
     assert {str(r.category) for r in explained} >= {"duties", "skills", "certifications", "organisations"}
 
 
+def test_rank_similar_roles(g: RoleGraph) -> None:
+    rows = g.query("rank-similar-roles", role="Producer")
+    assert [(str(r.otherLabel), int(r.shared), round(float(r.jaccard), 4)) for r in rows] == [
+        ("Production Manager", 20, round(20 / 58, 4))
+    ]
+    assert len(g.query("similar-roles", role="Producer", other=["role:actor"])) == 0
+
+
 def test_citations(g: RoleGraph) -> None:
     rows = g.query("citations", role="Producer", value=ID + "duty/raise-funds")
     assert [(str(r.heading), int(r.paragraph), int(r.line)) for r in rows] == [("What is a Producer?", 1, 15)]
