@@ -171,3 +171,12 @@ def test_unknown_crosswalk_layout_lists_the_known_ones(tmp_path: Path) -> None:
     path.write_text("a,b\n1,2\n")
     with pytest.raises(InputError, match=r"not a crosswalk rolegraph knows.*Known layouts: ESCO to O\*NET-SOC 2019"):
         detect_layout(path)
+
+
+def test_esco_v12_file_names_with_the_en_suffix(tmp_path: Path) -> None:
+    folder = copy_release(ESCO, tmp_path)
+    (folder / "occupationSkillRelations.csv").rename(folder / "occupationSkillRelations_en.csv")
+    report = ImportReport("ESCO", "v1.2.0")
+    list(esco_triples(folder, report))
+    assert report.imported["essential skill relations"] == 4
+    assert "occupationSkillRelations_en.csv" in report.files_read

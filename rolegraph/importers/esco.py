@@ -34,6 +34,15 @@ def esco_release(folder: Path) -> str:
     return match.group(0) if match else folder.name
 
 
+def _file(folder: Path, name: str) -> Path:
+    """``name`` in ``folder``, or its ``_en`` variant (ESCO v1.2 adds the suffix to some files)."""
+    plain = folder / name
+    if plain.is_file():
+        return plain
+    suffixed = folder / name.replace(".csv", "_en.csv")
+    return suffixed if suffixed.is_file() else plain
+
+
 def _labels(field: str) -> list[str]:
     seen: list[str] = []
     for line in field.replace("\r", "\n").split("\n"):
@@ -45,15 +54,15 @@ def _labels(field: str) -> list[str]:
 
 def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) -> Iterator[Triple]:
     """The triples of the ESCO release in ``folder``; counts go into ``report``."""
-    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    missing = [name for name in REQUIRED_FILES if not _file(folder, name).is_file()]
     if missing:
         raise InputError(
             f"{folder}: not an ESCO CSV download: missing {', '.join(missing)} (expected {', '.join(REQUIRED_FILES)})."
         )
-    report.files_missing = [name for name in OPTIONAL_FILES if not (folder / name).is_file()]
+    report.files_missing = [name for name in OPTIONAL_FILES if not _file(folder, name).is_file()]
     table = partial(read_table, delimiter=",", report=report, strict=strict)
     occupations: set[str] = set()
-    for _, row in table(folder / "occupations_en.csv", ["conceptUri", "preferredLabel", "altLabels"]):
+    for _, row in table(_file(folder, "occupations_en.csv"), ["conceptUri", "preferredLabel", "altLabels"]):
         iri = row["conceptUri"].strip()
         if not iri.startswith("http://data.europa.eu/esco/occupation/"):
             report.skip("occupations without an ESCO occupation IRI")
@@ -80,7 +89,7 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
             yield node, BROADER, isco
         report.imported["occupations"] += 1
     skills: set[str] = set()
-    for _, row in table(folder / "skills_en.csv", ["conceptUri", "preferredLabel", "altLabels"]):
+    for _, row in table(_file(folder, "skills_en.csv"), ["conceptUri", "preferredLabel", "altLabels"]):
         iri = row["conceptUri"].strip()
         skills.add(iri)
         node = N(iri)
@@ -96,7 +105,7 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
             yield node, N("http://purl.org/dc/terms/type"), L(row["skillType"].strip())
         report.imported["skills"] += 1
     columns = ["occupationUri", "relationType", "skillUri"]
-    for _, row in table(folder / "occupationSkillRelations.csv", columns):
+    for _, row in table(_file(folder, "occupationSkillRelations.csv"), columns):
         occupation, skill, kind = row["occupationUri"].strip(), row["skillUri"].strip(), row["relationType"].strip()
         if occupation not in occupations:
             report.skip("skill relations of occupations not in occupations_en.csv")
@@ -111,14 +120,14 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         yield N(occupation), N(predicate), N(skill)
         yield N(occupation), N(RG + "requiresSkill"), N(skill)
         report.imported[f"{kind} skill relations"] += 1
-    if (folder / "ISCOGroups_en.csv").is_file():
-        for _, row in table(folder / "ISCOGroups_en.csv", ["conceptUri", "code", "preferredLabel"]):
+    if _file(folder, "ISCOGroups_en.csv").is_file():
+        for _, row in table(_file(folder, "ISCOGroups_en.csv"), ["conceptUri", "code", "preferredLabel"]):
             node = N(row["conceptUri"].strip())
             yield node, A, N(ESCO + "ISCOGroup")
             yield node, LABEL, L(" ".join(row["preferredLabel"].split()), "en")
             yield node, NOTATION, L(row["code"].strip())
             report.imported["ISCO-08 groups"] += 1
-    if (folder / "broaderRelationsOccPillar.csv").is_file():
-        for _, row in table(folder / "broaderRelationsOccPillar.csv", ["conceptUri", "broaderUri"]):
+    if _file(folder, "broaderRelationsOccPillar.csv").is_file():
+        for _, row in table(_file(folder, "broaderRelationsOccPillar.csv"), ["conceptUri", "broaderUri"]):
             yield N(row["conceptUri"].strip()), BROADER, N(row["broaderUri"].strip())
             report.imported["broader relations"] += 1
