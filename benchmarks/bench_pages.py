@@ -16,11 +16,11 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
 import networkx as nx
+from timing import median_seconds
 
 import rolegraph
 from rolegraph.network import comparison_network
@@ -47,15 +47,6 @@ def generated(nodes: int, roles: int = 8, seed: int = 7) -> nx.MultiGraph:
         for role in linked:
             graph.add_edge(role, node, key=kind, category=kind, citations=[])
     return graph
-
-
-def median_seconds(work: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def pyvis_stock(graph: nx.MultiGraph) -> str:

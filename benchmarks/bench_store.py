@@ -13,7 +13,6 @@ import csv
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from timing import median_seconds as median
 
 import rolegraph
 from rolegraph.compare import compare_roles
@@ -33,15 +33,6 @@ from rolegraph.similarity import similar_roles
 from rolegraph.store import RoleStore
 
 A, B = "video and motion picture producer", "performance production manager"
-
-
-def median(work: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def import_in_subprocess(store: Path, kind: str, folder: Path) -> tuple[float, int, int]:

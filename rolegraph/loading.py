@@ -32,6 +32,14 @@ def _folder(path: str | Path) -> Path:
     return folder
 
 
+def _import_release(
+    store: RoleStore, report: ImportReport, key: str, metadata: dict[str, str], triples: Iterator[Triple]
+) -> ImportReport:
+    """Load ``triples`` as the new release of source ``key``; the report's summary goes into the registry."""
+    report.triples = store.load_source(f"{ID}source/{key}", key, metadata, _with_summary(triples, report, metadata))
+    return report
+
+
 def import_onet(
     store: RoleStore, folder: str | Path, *, release: str | None = None, strict: bool = False,
     progress: Progress | None = None,
@@ -45,9 +53,7 @@ def import_onet(
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "credit": ONET_CREDIT.format(release=report.release),
     }
-    triples = _with_summary(onet_triples(path, report, strict=strict), report, metadata)
-    report.triples = store.load_source(f"{ID}source/onet/{report.release}", f"onet/{report.release}", metadata, triples)
-    return report
+    return _import_release(store, report, f"onet/{report.release}", metadata, onet_triples(path, report, strict=strict))
 
 
 def import_esco(
@@ -63,9 +69,7 @@ def import_esco(
         "license": "https://eur-lex.europa.eu/eli/dec/2011/833/oj",
         "credit": ESCO_CREDIT,
     }
-    triples = _with_summary(esco_triples(path, report, strict=strict), report, metadata)
-    report.triples = store.load_source(f"{ID}source/esco/{report.release}", f"esco/{report.release}", metadata, triples)
-    return report
+    return _import_release(store, report, f"esco/{report.release}", metadata, esco_triples(path, report, strict=strict))
 
 
 def import_crosswalk(
@@ -83,11 +87,8 @@ def import_crosswalk(
         "license": "",
         "credit": f"{layout.title} ({'official' if layout.official else 'derived'}), from {path.name}",
     }
-    triples = _with_summary(crosswalk_triples(path, layout, report, strict=strict), report, metadata)
-    report.triples = store.load_source(
-        f"{ID}source/crosswalk/{layout.key}", f"crosswalk/{layout.key}", metadata, triples
-    )
-    return report
+    triples = crosswalk_triples(path, layout, report, strict=strict)
+    return _import_release(store, report, f"crosswalk/{layout.key}", metadata, triples)
 
 
 def _with_summary(triples: Iterator[Triple], report: ImportReport, metadata: dict[str, str]) -> Iterator[Triple]:

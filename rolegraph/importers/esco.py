@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from .onet import ALT, BROADER, DESCRIPTION, LABEL, NOTATION, RG, A, L, N, Triple
@@ -52,6 +53,17 @@ def _labels(field: str) -> list[str]:
     return seen
 
 
+def _concept_labels(node: Any, row: dict[str, str], report: ImportReport, counted: str) -> Iterator[Triple]:
+    """rdfs:label and skos:prefLabel (spaces collapsed) and one skos:altLabel per line of the altLabels field."""
+    label = " ".join(row["preferredLabel"].split())
+    yield node, LABEL, L(label, "en")
+    yield node, N(SKOS + "prefLabel"), L(label, "en")
+    for alternative in _labels(row["altLabels"]):
+        if alternative != label:
+            yield node, ALT, L(alternative, "en")
+            report.imported[counted] += 1
+
+
 def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) -> Iterator[Triple]:
     """The triples of the ESCO release in ``folder``; counts go into ``report``."""
     missing = [name for name in REQUIRED_FILES if not _file(folder, name).is_file()]
@@ -71,13 +83,7 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         node = N(iri)
         yield node, A, N(RG + "ProfiledRole")
         yield node, A, N(ESCO + "Occupation")
-        label = " ".join(row["preferredLabel"].split())
-        yield node, LABEL, L(label, "en")
-        yield node, N(SKOS + "prefLabel"), L(label, "en")
-        for alternative in _labels(row["altLabels"]):
-            if alternative != label:
-                yield node, ALT, L(alternative, "en")
-                report.imported["occupation alternative labels"] += 1
+        yield from _concept_labels(node, row, report, "occupation alternative labels")
         if row.get("code", "").strip():
             yield node, NOTATION, L(row["code"].strip())
         if row.get("description", "").strip():
@@ -95,12 +101,7 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         node = N(iri)
         yield node, A, N(RG + "Skill")
         yield node, A, N(ESCO + "Skill")
-        label = " ".join(row["preferredLabel"].split())
-        yield node, LABEL, L(label, "en")
-        yield node, N(SKOS + "prefLabel"), L(label, "en")
-        for alternative in _labels(row["altLabels"]):
-            if alternative != label:
-                yield node, ALT, L(alternative, "en")
+        yield from _concept_labels(node, row, report, "skill alternative labels")
         if row.get("skillType", "").strip():
             yield node, N("http://purl.org/dc/terms/type"), L(row["skillType"].strip())
         report.imported["skills"] += 1
