@@ -21,7 +21,6 @@ from rdflib.term import Identifier
 from .engines import QueryEngine, select
 from .errors import UnknownRoleError
 from .namespaces import RG, SCHEMA, prefixed
-from .roles import list_roles
 
 __all__ = ["CATEGORIES", "Citation", "ProfileEntry", "RoleProfile", "role_profile"]
 
@@ -138,8 +137,8 @@ def _details(graph: Graph | QueryEngine, node: Identifier) -> tuple[str, ...]:
 
 def role_profile(graph: Graph | QueryEngine, role: URIRef) -> RoleProfile:
     """The profile of ``role`` (an IRI; see :func:`rolegraph.roles.resolve_role` for names)."""
-    summaries = {s.iri: s for s in list_roles(graph)}
-    if role not in summaries:
+    summaries = list(select(graph, "role-labels", {"role": [role]}))
+    if not summaries:
         raise UnknownRoleError(str(role), [])
     collected: dict[tuple[URIRef, Identifier], tuple[str, set[Citation]]] = {}
     for row in select(graph, "role-profile", {"role": role}):
@@ -158,5 +157,5 @@ def role_profile(graph: Graph | QueryEngine, role: URIRef) -> RoleProfile:
         )
         for (prop, value), (label, cites) in collected.items()
     )
-    summary = summaries[role]
-    return RoleProfile(role, summary.label, summary.definition, entries)
+    label, definition = summaries[0].label, summaries[0].definition
+    return RoleProfile(role, str(label), str(definition) if definition is not None else None, entries)
