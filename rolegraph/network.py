@@ -27,6 +27,8 @@ __all__ = ["comparison_network", "comparison_summary", "link_citations", "neighb
 
 
 def _citation_text(row: Any) -> str:
+    if row.heading is None:
+        return str(row.sourceTitle)
     line = f", line {int(row.line)}" if row.line is not None else ""
     return f'"{row.heading}" para. {int(row.paragraph)}{line}'
 

@@ -43,18 +43,21 @@ CATEGORIES: dict[URIRef, str] = {
 
 @dataclass(frozen=True)
 class Citation:
-    """Where a fact was said: a source document, a section heading, a paragraph number and a line."""
+    """Where a fact was said: a source document and, for a document, a section heading, a paragraph number and a
+    line (an imported release is cited as a whole)."""
 
     source: str
-    heading: str
-    paragraph: int
+    heading: str | None = None
+    paragraph: int | None = None
     line: int | None = None
 
     def sort_key(self) -> tuple[str, int, str, int]:
         """Order of appearance in the source."""
-        return (self.source, self.line or 0, self.heading, self.paragraph)
+        return (self.source, self.line or 0, self.heading or "", self.paragraph or 0)
 
     def __str__(self) -> str:
+        if self.heading is None:
+            return self.source
         where = f'"{self.heading}" para. {self.paragraph}'
         return where + (f", line {self.line}" if self.line is not None else "")
 
@@ -93,11 +96,11 @@ class RoleProfile:
 
 def _citation(row: object) -> Citation | None:
     heading = getattr(row, "heading", None)
+    source = getattr(row, "sourceTitle", None) or getattr(row, "source", None)
     if heading is None:
-        return None
+        return Citation(str(source)) if source is not None else None
     line = getattr(row, "line", None)
-    source = getattr(row, "sourceTitle", None) or getattr(row, "source", None) or ""
-    return Citation(str(source), str(heading), int(row.paragraph), int(line) if line is not None else None)  # type: ignore[attr-defined]
+    return Citation(str(source or ""), str(heading), int(row.paragraph), int(line) if line is not None else None)  # type: ignore[attr-defined]
 
 
 def _details(graph: Graph | QueryEngine, node: Identifier) -> tuple[str, ...]:

@@ -182,7 +182,7 @@ def bind(query: str | NamedQuery, values: Mapping[str, Identifier | Sequence[Ide
     >>> [line.strip() for line in text.splitlines() if "VALUES" in line]
     ['VALUES ?profiledOnly { "true"^^<http://www.w3.org/2001/XMLSchema#boolean> }']
     >>> text = bind("role-profile", {"role": Literal('x" } DROP ALL #')}).text
-    >>> [line.strip() for line in text.splitlines() if "VALUES" in line]
+    >>> sorted({line.strip() for line in text.splitlines() if "VALUES" in line})
     ['VALUES ?role { "x\\" } DROP ALL #" }']
     """
     named = get_query(query) if isinstance(query, str) else query

@@ -40,6 +40,18 @@ def test_import_then_use_the_store(tmp_path: Path) -> None:
     assert [n["label"] for n in skills["shared"]] == ["Active Listening"]
     noted = run(store, "compare", "Production Manager", "role:producer")
     assert noted.returncode == 0 and "also names 2 other role(s)" in noted.stderr
+    # Imported links are cited by their release; the article's by heading and paragraph.
+    onet = run(store, "show", "27-2012.00").stdout
+    assert "- Plan and coordinate productions.  [O*NET 99.9 Database]" in onet
+    esco = run(store, "show", "http://data.europa.eu/esco/occupation/p1").stdout
+    assert "[ESCO v9]" in esco and "[no citation]" not in esco
+    article = run(store, "show", "role:producer").stdout
+    assert '["Job Duties" para. 2, line 25]' in article and "[no citation]" not in article
+    page = tmp_path / "page.html"
+    html = run(store, "compare", "27-2012.00", "http://data.europa.eu/esco/occupation/p1", "--html", str(page))
+    assert html.returncode == 0, html.stderr
+    text = page.read_text(encoding="utf-8")
+    assert '"citations":["ESCO v9"]' in text and '"citations":["O*NET 99.9 Database"]' in text
 
 
 def test_a_folder_that_is_not_a_release(tmp_path: Path) -> None:

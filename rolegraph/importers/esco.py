@@ -5,7 +5,8 @@ and esco:Occupation with rdfs:label and skos:prefLabel (trimmed), skos:altLabel 
 field), skos:notation (the ESCO code), dcterms:description, and esco:memberOfISCOGroup plus skos:broader to the
 ISCO-08 group. Skills are rg:Skill and esco:Skill. Each occupation-skill relation is asserted as
 esco:relatedEssentialSkill or esco:relatedOptionalSkill (so ESCO users' queries work) and as rg:requiresSkill (so
-rolegraph's do); relations to occupations or skills the files do not list are skipped and counted.
+rolegraph's do); relations to occupations or skills the files do not list are skipped and counted. Each occupation
+is prov:wasDerivedFrom the release (a prov:Entity titled "ESCO v1.1.1"), which is how its links are cited.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .onet import ALT, BROADER, DESCRIPTION, LABEL, NOTATION, RG, A, L, N, Triple
+from .onet import ALT, BROADER, DCTERMS, DESCRIPTION, ID, LABEL, NOTATION, PROV, RG, A, L, N, Triple
 from .report import ImportReport
 from .tabular import read_table
 
@@ -73,6 +74,10 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         )
     report.files_missing = [name for name in OPTIONAL_FILES if not _file(folder, name).is_file()]
     table = partial(read_table, delimiter=",", report=report, strict=strict)
+    release = N(f"{ID}source/esco/{report.release}")
+    yield release, A, N(PROV + "Entity")
+    yield release, N(DCTERMS + "title"), L(f"ESCO {report.release}")
+    yield release, DESCRIPTION, L(f"ESCO classification {report.release}, English CSV download, European Commission")
     occupations: set[str] = set()
     for _, row in table(_file(folder, "occupations_en.csv"), ["conceptUri", "preferredLabel", "altLabels"]):
         iri = row["conceptUri"].strip()
@@ -83,6 +88,7 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         node = N(iri)
         yield node, A, N(RG + "ProfiledRole")
         yield node, A, N(ESCO + "Occupation")
+        yield node, N(PROV + "wasDerivedFrom"), release
         yield from _concept_labels(node, row, report, "occupation alternative labels")
         if row.get("code", "").strip():
             yield node, NOTATION, L(row["code"].strip())

@@ -126,6 +126,7 @@ def onet_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
     report.files_missing = [name for name in OPTIONAL_FILES if not (folder / name).is_file()]
     release = N(f"{ID}source/onet/{report.release}")
     yield release, A, N(PROV + "Entity")
+    yield release, N(DCTERMS + "title"), L(f"O*NET {report.release} Database")
     yield (
         release,
         DESCRIPTION,
