@@ -15,7 +15,7 @@ import click
 from rdflib import Graph, URIRef
 
 from . import __version__
-from .api import RoleGraph, load
+from .api import RoleGraph
 from .compare import compare_roles
 from .display import clean as _clean
 from .display import comparison_csv, comparison_text, result_table_text
@@ -31,27 +31,29 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INVALID = 0, 1, 2, 3
 
 
 def _graph(ctx: click.Context) -> RoleGraph:
-    """The graph commands work on: the store given with --store (or the default per-user store, if there is one),
-    else the shipped graph in memory (plus --data files)."""
+    """The graph commands work on: the SPARQL server or store given with --store (or the default per-user store, if
+    there is one), else the shipped graph in memory (plus --data files)."""
     obj = ctx.find_object(dict)
     assert obj is not None
     if "graph" not in obj:
-        from .store import RoleStore, default_store_path
+        from .targets import open_graph
 
-        store_path = obj.get("store")
-        if obj.get("data"):
-            if store_path is not None:
-                raise InputError("--data adds files to the built-in graph only; with a store, import data into it.")
-            obj["graph"] = load(obj["data"])
-        else:
-            path = store_path if store_path is not None else default_store_path()
-            if store_path is None and not (path / "CURRENT").exists():
-                obj["graph"] = load()
-            else:
-                store = ctx.with_resource(RoleStore.open_for_reading(path))
-                obj["graph"] = RoleGraph(store.engine())
+        obj["graph"] = ctx.with_resource(open_graph(obj.get("store"), data=obj.get("data") or ()))
     graph: RoleGraph = obj["graph"]
     return graph
+
+
+def _local_store(ctx: click.Context, what: str) -> Path:
+    """The folder of the persistent store for a command that only works on one (imports, sources)."""
+    from .remote import is_store_url
+    from .store import default_store_path
+
+    obj = ctx.find_object(dict)
+    assert obj is not None
+    spec = obj.get("store")
+    if spec is not None and is_store_url(spec):
+        raise InputError(f"{what} works on a local store folder, not on a SPARQL server ({spec}).")
+    return Path(spec) if spec is not None else default_store_path()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,12 +68,13 @@ def _graph(ctx: click.Context) -> RoleGraph:
 @click.option(
     "--store",
     "store",
-    type=click.Path(file_okay=False, path_type=Path),
+    metavar="FOLDER|sparql+http://HOST:PORT/PATH",
     envvar="ROLEGRAPH_STORE",
-    help="The persistent store to use (default: the per-user store, if `rolegraph import` has made one).",
+    help="The persistent store folder to use (default: the per-user store, if `rolegraph import` has made one), "
+    "or a SPARQL 1.1 server to run on instead, as sparql+http://host:port/path (or sparql+https://).",
 )
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[Path, ...], store: Path | None) -> None:
+def cli(ctx: click.Context, data: tuple[Path, ...], store: str | None) -> None:
     """Compare job roles: a knowledge graph of roles, skills, duties, certifications and salaries."""
     obj = ctx.ensure_object(dict)
     obj["data"] = data
@@ -374,10 +377,9 @@ def resolve(ctx: click.Context, name: str, fmt: str) -> None:
 @click.pass_context
 def sources(ctx: click.Context) -> None:
     """List the sources loaded in the store: release, date, licence, and the credit line each licence asks for."""
-    from .store import RoleStore, default_store_path
+    from .store import RoleStore
 
-    obj = ctx.find_object(dict) or {}
-    path = obj.get("store") or default_store_path()
+    path = _local_store(ctx, "`rolegraph sources`")
     if not (Path(path) / "CURRENT").exists():
         click.echo("No store yet: commands use rolegraph's built-in graph (CC BY 4.0).")
         click.echo(f"`rolegraph import onet|esco|crosswalk ...` creates one at {path}.")
@@ -404,10 +406,9 @@ def import_group() -> None:
 
 def _import(ctx: click.Context, run: object) -> None:
     from .loading import Progress
-    from .store import RoleStore, default_store_path
+    from .store import RoleStore
 
-    obj = ctx.find_object(dict) or {}
-    path = obj.get("store") or default_store_path()
+    path = _local_store(ctx, "`rolegraph import`")
     progress: Progress | None = None
     status = None
     if sys.stderr.isatty():
@@ -511,6 +512,107 @@ def graph_command(
             write_output("-", data)
         else:
             _write(output, data, f"{fmt} network")
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Loopback by default; another address exposes the store to that network.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="Port to listen on.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query or page may take before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Most rows (or triples) one answer carries.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=2,
+    show_default=True,
+    help="Queries run at once (each in its own process).",
+)
+@click.option(
+    "--queue",
+    type=click.IntRange(min=0),
+    default=32,
+    show_default=True,
+    help="Requests that may wait for a worker; more get 503 with Retry-After.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, workers: int, queue: int) -> None:
+    """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql and pages (/, /role/NAME, /compare, /query)."""
+    from .server import LOOPBACK, ServerSettings
+    from .server import serve as run_server
+
+    obj = ctx.find_object(dict) or {}
+    if obj.get("data"):
+        raise InputError("serve works on a store or a SPARQL server; import extra data into a store first.")
+    if host not in LOOPBACK:
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this address can read the whole graph and run "
+            "queries (read-only, time-limited). Use --host 127.0.0.1 to keep it on this machine.",
+            err=True,
+        )
+    settings = ServerSettings(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, queue=queue)
+    run_server(obj.get("store"), settings, announce=lambda line: click.echo(line, err=True))
+
+
+@cli.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The server's SPARQL endpoint for queries and, without --graph-store, for SPARQL Update.",
+)
+@click.option(
+    "--graph-store", metavar="URL", help="The server's Graph Store Protocol endpoint (faster for big graphs)."
+)
+@click.option(
+    "--user",
+    help="User name for the server's authenticated endpoints; the password is read from "
+    "$ROLEGRAPH_ENDPOINT_PASSWORD, or asked for.",
+)
+@click.pass_context
+def push(ctx: click.Context, endpoint: str, graph_store: str | None, user: str | None) -> None:
+    """Copy the store (or the built-in graph) into a SPARQL server, each source in its own named graph; then
+    `rolegraph --store sparql+http://... compare ...` runs there."""
+    import os
+    import tempfile
+
+    from .push import push_store
+    from .remote import Credentials
+    from .store import RoleStore
+
+    credentials = None
+    if user:
+        password = os.environ.get("ROLEGRAPH_ENDPOINT_PASSWORD")
+        if password is None:
+            password = click.prompt(f"password for {user}", hide_input=True, err=True)
+        credentials = Credentials(user, password)
+    path = _local_store(ctx, "`rolegraph push`")
+    with tempfile.TemporaryDirectory(prefix="rolegraph-push-") as scratch:
+        if not (path / "CURRENT").exists():
+            path = Path(scratch) / "store"  # no store yet: push the built-in graph
+            with RoleStore.open(path, writable=True):
+                pass
+        with RoleStore.open_for_reading(path) as store:
+            report = push_store(store, endpoint, graph_store=graph_store, credentials=credentials,
+                                progress=lambda line: click.echo(line, err=True))  # fmt: skip
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"Pushed to {endpoint}. Commands run there with --store sparql+URL (URL: its public SPARQL endpoint).")
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -44,8 +44,19 @@ class QueryEngine(Protocol):
     def select(self, query: BoundQuery) -> ResultTable:
         """The rows of a bound named SELECT query."""
 
-    def execute(self, text: str, *, allow_network: bool = False) -> Answer:
-        """Any SELECT, ASK, CONSTRUCT or DESCRIBE query text (checked by the caller for safety)."""
+    def execute(
+        self,
+        text: str,
+        *,
+        allow_network: bool = False,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Answer:
+        """Any SELECT, ASK, CONSTRUCT or DESCRIBE query text (checked by the caller for safety); ``default_graphs``
+        and ``named_graphs`` (names from :meth:`graph_names`) replace the engine's dataset for this query."""
+
+    def graph_names(self) -> list[str]:
+        """The named graphs of the engine's dataset (what FROM, FROM NAMED and GRAPH may name)."""
 
 
 @contextmanager
@@ -97,11 +108,23 @@ class RdflibEngine:
             raise TypeError(f"query {query.query.name!r} is not a SELECT query")
         return answer
 
-    def execute(self, text: str, *, allow_network: bool = False) -> Answer:
+    def execute(
+        self,
+        text: str,
+        *,
+        allow_network: bool = False,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Answer:
+        if default_graphs or named_graphs:
+            raise ValueError("the in-memory graph has no named graphs")
         if allow_network:
             return _rdflib_answer(self.graph.query(text))
         with _no_graph_loading():
             return _rdflib_answer(self.graph.query(text))
+
+    def graph_names(self) -> list[str]:
+        return []
 
 
 def to_oxigraph(term: Node) -> Any:
@@ -155,10 +178,19 @@ class OxigraphEngine:
         store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return cls(store)
 
-    def _answer(self, text: str) -> Answer:
+    def _answer(
+        self, text: str, default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None
+    ) -> Answer:
         import pyoxigraph as ox
 
-        if self.default_graphs is None:
+        if default_graphs is not None or named_graphs is not None:
+            defaults: list[Any] = [ox.NamedNode(g) for g in default_graphs or ()]
+            result = self.store.query(
+                text,
+                default_graph=defaults or ox.DefaultGraph(),  # an empty list would mean "the store's default graph"
+                named_graphs=[ox.NamedNode(g) for g in named_graphs or ()],
+            )
+        elif self.default_graphs is None:
             result = self.store.query(text)
         else:
             result = self.store.query(text, default_graph=self.default_graphs, named_graphs=self.default_graphs)
@@ -180,8 +212,20 @@ class OxigraphEngine:
             raise TypeError(f"query {query.query.name!r} is not a SELECT query")
         return answer
 
-    def execute(self, text: str, *, allow_network: bool = False) -> Answer:
-        return self._answer(text)
+    def execute(
+        self,
+        text: str,
+        *,
+        allow_network: bool = False,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Answer:
+        return self._answer(text, default_graphs, named_graphs)
+
+    def graph_names(self) -> list[str]:
+        if self.default_graphs is not None:
+            return [g.value for g in self.default_graphs]
+        return [g.value for g in self.store.named_graphs() if hasattr(g, "value")]
 
 
 def as_engine(target: Graph | QueryEngine) -> QueryEngine:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "DataSyntaxError",
+    "EndpointError",
     "InputError",
     "OutputError",
     "QueryParameterError",
@@ -83,3 +84,8 @@ class QueryParameterError(InputError):
 
 class OutputError(RolegraphError):
     """An output file cannot be written. Nothing is left behind at the target path."""
+
+
+class EndpointError(InputError):
+    """A remote SPARQL endpoint cannot be reached, is not a SPARQL endpoint, or refused a request. The message names
+    the URL and what was tried."""

@@ -12,7 +12,7 @@ import pytest
 
 import rolegraph
 from rolegraph.cli import main
-from rolegraph.safety import QuerySyntaxError, UnsafeQueryError, check_query
+from rolegraph.safety import QuerySyntaxError, UnsafeQueryError, check_query, quick_form
 
 SECRET_QUERY = "SELECT ?o FROM <file:///etc/hostname> WHERE { ?s ?p ?o }"
 
@@ -100,3 +100,42 @@ def test_api_refuses_file_reads(connections: list[object]) -> None:
     with pytest.raises(UnsafeQueryError):
         rolegraph.load().sparql(SECRET_QUERY)
     assert connections == []
+
+
+QUICK_CASES = {
+    "SELECT * WHERE { ?s ?p ?o.SERVICE <http://x> {?a ?b ?c} }": None,
+    "SELECT * WHERE { ?s a.SERVICE <http://x> {?a ?b ?c} }": None,
+    "SELECT * WHERE { ?s ?p 'x'.SERVICE<http://x>{?a ?b ?c} }": None,
+    "SELECT * FROM <http://x> WHERE { ?s ?p ?o }": None,
+    "SELECT * FROM NAMED <http://x> WHERE { GRAPH ?g { ?s ?p ?o } }": None,
+    "SELECT * WHERE { ?s ?p ?o } \\u0053ERVICE": None,
+    "INSERT DATA { <a> <b> <c> }": None,
+    "LOAD <http://example.org/x.ttl>": None,
+    "SELECT * WHERE { ?s ?p ?o FILTER(?s<?o) SERVICE <x> {} }": None,
+    "SELECT * WHERE { ?s ?p\u00e9 SERVICE <x> {} }": None,
+    "select * where { ?s ?p ?o } # service <x>": "SELECT",
+    "PREFIX service: <http://x/> SELECT ?service WHERE { ?service service:from ?from }": "SELECT",
+    'ASK { ?s ?p """a "" SERVICE """ }': "ASK",
+    "CONSTRUCT WHERE { ?s ?p ?o }": "CONSTRUCT",
+    "DESCRIBE <http://example.org/from>": "DESCRIBE",
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), QUICK_CASES.items())
+def test_the_word_scan_leaves_every_risky_query_to_the_full_check(text: str, expected: str | None) -> None:
+    assert quick_form(text) == expected
+    if expected is not None:
+        assert check_query(text).form == expected  # what the scan lets through, the parser agrees with
+
+
+def test_the_word_scan_passes_every_named_query() -> None:
+    from rdflib import URIRef
+
+    from rolegraph.queries import bind, get_query, query_names
+
+    for name in query_names():
+        named = get_query(name)
+        values = {p.name: ([URIRef("http://example.org/x")] if p.is_list else URIRef("http://example.org/x"))
+                  for p in named.parameters if not p.optional}  # fmt: skip
+        text = bind(named, values).text
+        assert quick_form(text) == check_query(text).form, name

@@ -1,0 +1,278 @@
+"""Run rolegraph's queries on an existing SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, ``rolegraph serve``, ...).
+
+:class:`SparqlHttpEngine` speaks the SPARQL 1.1 Protocol (POST, form-encoded) and reads the W3C results formats, so
+the same commands run on a server as on the embedded store. When the server holds a graph pushed by
+``rolegraph push`` (see :mod:`rolegraph.push`), the engine reads the registry graph and queries exactly the current
+graph of every source, as the embedded store does; otherwise it uses the server's default dataset.
+
+>>> store_url("sparql+http://localhost:8890/sparql")
+'http://localhost:8890/sparql'
+>>> store_url("/some/folder") is None
+True
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from .engines import Answer
+from .errors import EndpointError
+from .queries import BoundQuery
+from .results import ResultTable
+
+__all__ = ["Credentials", "SparqlHttpEngine", "http_request", "is_store_url", "parse_results_json", "store_url"]
+
+SCHEMES = ("sparql+http://", "sparql+https://")
+REGISTRY_GRAPH = "https://w3id.org/rolegraph/graph/registry"
+RG = "https://w3id.org/rolegraph/vocab#"
+RESULTS_JSON = "application/sparql-results+json"
+GRAPH_TYPES = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+
+
+def is_store_url(spec: str) -> bool:
+    """Whether a ``--store`` value names a SPARQL server rather than a folder."""
+    return spec.startswith(SCHEMES)
+
+
+def store_url(spec: str) -> str | None:
+    """The HTTP(S) endpoint URL a ``sparql+http(s)://`` store names, or None for a folder."""
+    return spec.removeprefix("sparql+") if is_store_url(spec) else None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A user name and password for a server's authenticated endpoints (HTTP Digest or Basic)."""
+
+    user: str
+    password: str = field(repr=False)
+
+
+def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerDirector:
+    # Only plain HTTP(S) handlers: no file:, ftp: or data: URLs, and no proxy from the environment for loopback.
+    handlers: list[Any] = [urllib.request.HTTPHandler(), urllib.request.HTTPSHandler()]
+    if credentials is not None:
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, credentials.user, credentials.password)
+        handlers += [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
+    opener = urllib.request.OpenerDirector()
+    for handler in [
+        *handlers,
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        urllib.request.HTTPRedirectHandler(),
+    ]:
+        opener.add_handler(handler)
+    return opener
+
+
+def http_request(
+    url: str,
+    *,
+    method: str = "POST",
+    data: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    credentials: Credentials | None = None,
+    timeout: float = 60.0,
+    what: str = "a SPARQL request",
+) -> tuple[int, str, bytes]:
+    """Send one request; return (status, content type, body). Connection failures and HTTP errors become an
+    :class:`EndpointError` naming the URL and ``what`` was tried."""
+    if not url.startswith(("http://", "https://")):
+        raise EndpointError(f"{url}: not an http:// or https:// URL.")
+    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
+    if credentials is not None and data is not None and len(data) > 65_536:
+        _authorize_first(request, credentials, timeout)
+    try:
+        with _opener(url, credentials).open(request, timeout=timeout) as response:
+            return response.status, response.headers.get_content_type(), response.read()
+    except urllib.error.HTTPError as error:
+        detail = error.read()[:600].decode("utf-8", "replace").strip()
+        hint = " (check --user and the password)" if error.code in (401, 403) else ""
+        raise EndpointError(f"{url}: {what} failed with HTTP {error.code} {error.reason}{hint}: {detail}") from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise EndpointError(
+            f"{url}: cannot reach the server ({reason}); tried {what}. Check the address and that the server runs."
+        ) from None
+
+
+def _authorize_first(request: urllib.request.Request, credentials: Credentials, timeout: float) -> None:
+    """Ask for the server's Digest challenge with an empty request and answer it up front, so that a large body
+    is sent once, with credentials (servers close the connection on a large body sent without them)."""
+    probe = urllib.request.Request(request.full_url, data=b"", method=request.get_method())
+    try:
+        with _opener(request.full_url, None).open(probe, timeout=timeout):
+            return  # no authentication asked for
+    except urllib.error.HTTPError as error:
+        challenge = error.headers.get("WWW-Authenticate", "")
+        error.read()
+    except (urllib.error.URLError, OSError):
+        return  # the real request reports the problem
+    if challenge[:7].lower() != "digest ":
+        if challenge[:6].lower() == "basic ":
+            import base64
+
+            token = base64.b64encode(f"{credentials.user}:{credentials.password}".encode()).decode("ascii")
+            request.add_unredirected_header("Authorization", f"Basic {token}")
+        return
+    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    manager.add_password(None, request.full_url, credentials.user, credentials.password)
+    handler = urllib.request.HTTPDigestAuthHandler(manager)
+    fields = urllib.request.parse_keqv_list([f for f in urllib.request.parse_http_list(challenge[7:]) if f])
+    answer = handler.get_authorization(request, fields)
+    if answer:
+        request.add_unredirected_header("Authorization", f"Digest {answer}")
+
+
+def _term(binding: Mapping[str, Any]) -> Identifier:
+    kind, value = binding.get("type"), binding.get("value")
+    if not isinstance(value, str):
+        raise ValueError("a binding has no string value")
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value.removeprefix("nodeID://"))
+    if kind in ("literal", "typed-literal"):
+        if binding.get("xml:lang"):
+            return Literal(value, lang=binding["xml:lang"])
+        datatype = binding.get("datatype")
+        if datatype and datatype != str(XSD.string):
+            return Literal(value, datatype=URIRef(datatype))
+        return Literal(value)
+    raise ValueError(f"unknown binding type {kind!r}")
+
+
+def parse_results_json(body: bytes) -> ResultTable | bool:
+    """A SPARQL 1.1 Query Results JSON document as a table (SELECT) or a truth value (ASK).
+
+    >>> parse_results_json(b'{"head": {}, "boolean": true}')
+    True
+    >>> table = parse_results_json(b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", '
+    ...                            b'"value": "5", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}')
+    >>> next(iter(table)).x.toPython()
+    5
+    """
+    document = json.loads(body)
+    if "boolean" in document:
+        return bool(document["boolean"])
+    variables = tuple(document["head"]["vars"])
+    rows = tuple(
+        tuple(_term(solution[v]) if v in solution else None for v in variables)
+        for solution in document["results"]["bindings"]
+    )
+    return ResultTable(variables, rows)
+
+
+class SparqlHttpEngine:
+    """rolegraph's queries over HTTP on a SPARQL 1.1 Protocol endpoint."""
+
+    name = "sparql-http"
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        credentials: Credentials | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self.endpoint = endpoint
+        self.default_graphs = list(default_graphs) if default_graphs is not None else None
+        self.credentials = credentials
+        self.timeout = timeout
+
+    @classmethod
+    def connect(
+        cls, endpoint: str, *, credentials: Credentials | None = None, timeout: float = 60.0
+    ) -> SparqlHttpEngine:
+        """An engine for ``endpoint``, checked to answer SPARQL; it reads the pushed registry when there is one."""
+        engine = cls(endpoint, credentials=credentials, timeout=timeout)
+        engine.default_graphs = engine.current_graphs() or None
+        return engine
+
+    def current_graphs(self) -> list[str]:
+        """The current graph of every source that ``rolegraph push`` wrote to this server (empty when none)."""
+        text = f"SELECT ?g WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?source <{RG}currentGraph> ?g }} }} ORDER BY ?g"
+        answer = self._post(text, RESULTS_JSON, dataset=False)
+        assert isinstance(answer, ResultTable)
+        return [str(row.g) for row in answer]
+
+    def graph_names(self) -> list[str]:
+        """The named graphs a query may name in FROM / FROM NAMED."""
+        return list(self.default_graphs or [])
+
+    def _post(
+        self,
+        text: str,
+        accept: str,
+        *,
+        dataset: bool = True,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Answer:
+        fields: list[tuple[str, str]] = [("query", text)]
+        if dataset:
+            defaults = default_graphs if default_graphs is not None else self.default_graphs
+            nameds = named_graphs if named_graphs is not None else self.default_graphs
+            fields += [("default-graph-uri", g) for g in defaults or ()]
+            fields += [("named-graph-uri", g) for g in nameds or ()]
+        status, content_type, body = http_request(
+            self.endpoint,
+            data=urllib.parse.urlencode(fields).encode("utf-8"),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+            credentials=self.credentials,
+            timeout=self.timeout,
+            what="a SPARQL query (POST, application/x-www-form-urlencoded)",
+        )
+        try:
+            if content_type in ("application/sparql-results+json", "application/json"):
+                return parse_results_json(body)
+            if content_type in GRAPH_TYPES:
+                graph = Graph()
+                graph.parse(data=body, format=GRAPH_TYPES[content_type])
+                return graph
+        except (ValueError, KeyError, TypeError, SyntaxError) as error:
+            raise EndpointError(
+                f"{self.endpoint}: the answer ({content_type}) could not be read as SPARQL results: {error}."
+            ) from None
+        raise EndpointError(
+            f"{self.endpoint}: answered a SPARQL query with {content_type or 'no content type'} (HTTP {status}), "
+            "not SPARQL results; is this the address of a SPARQL endpoint?"
+        )
+
+    def select(self, query: BoundQuery) -> ResultTable:
+        answer = self._post(query.text, RESULTS_JSON)
+        if not isinstance(answer, ResultTable):
+            raise EndpointError(f"{self.endpoint}: answered the SELECT query {query.query.name!r} without rows.")
+        return answer
+
+    def execute(
+        self,
+        text: str,
+        *,
+        allow_network: bool = False,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Answer:
+        from .safety import query_form
+
+        graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        accept = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8" if graph_form else RESULTS_JSON
+        return self._post(text, accept, default_graphs=default_graphs, named_graphs=named_graphs)

@@ -1,0 +1,265 @@
+"""What the server's workers do: answer a SPARQL protocol request or make a page, as an HTTP status, headers and
+body. Runs inside a worker process (see :mod:`rolegraph.workers`) with the graph open.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from .api import RoleGraph
+from .errors import RolegraphError, UnknownRoleError
+from .protocol import ProtocolError, negotiate
+from .results import ResultTable, boolean_json, boolean_xml, to_csv, to_json, to_tsv, to_xml
+from .workers import Job, JobResult
+
+__all__ = ["SiteContext", "handle_job", "open_site"]
+
+TEXT = "text/plain; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+EXAMPLE_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX rg: <https://w3id.org/rolegraph/vocab#>
+
+SELECT ?role ?label WHERE {
+  ?role a rg:ProfiledRole ; rdfs:label ?label .
+}
+ORDER BY ?label
+LIMIT 20
+"""
+
+
+@dataclass
+class SiteContext:
+    """What a worker holds: the open graph, a description of it, its sources, and the server's limits."""
+
+    graph: RoleGraph
+    target: str
+    sources: list[dict[str, str]] = field(default_factory=list)
+    timeout: float = 10.0
+    max_rows: int = 10_000
+
+
+def open_site(spec: str | None, timeout: float, max_rows: int) -> SiteContext:
+    """Open the graph ``spec`` names (see :func:`rolegraph.targets.open_graph`) for the worker's lifetime."""
+    from .remote import is_store_url
+    from .targets import describe_target, open_graph
+
+    stack = ExitStack()  # kept open until the worker process ends
+    graph = stack.enter_context(open_graph(spec))
+    sources: list[dict[str, str]] = []
+    if spec is None or not is_store_url(spec):
+        from .store import RoleStore, default_store_path
+
+        path = spec or default_store_path()
+        if os.path.exists(os.path.join(path, "CURRENT")):
+            store = stack.enter_context(RoleStore.open(path))
+            sources = [
+                {"title": s.title, "release": s.release[:12], "license": s.license, "credit": s.credit}
+                for s in store.sources()
+            ]
+    if not sources:
+        sources = [{"title": "rolegraph's own vocabulary, data and links", "release": "built in",
+                    "license": "https://creativecommons.org/licenses/by/4.0/", "credit": ""}]  # fmt: skip
+    _keep.append(stack)
+    return SiteContext(graph, describe_target(spec), sources, timeout, max_rows)
+
+
+_keep: list[ExitStack] = []
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    environment = Environment(
+        loader=PackageLoader("rolegraph", "templates"), autoescape=select_autoescape(default=True)
+    )
+    environment.filters["urlencode_all"] = lambda value: urllib.parse.quote(str(value), safe="")
+    return environment
+
+
+def page(title: str, status: int = 200, **values: Any) -> JobResult:
+    """A page of the site (see ``templates/site.html.j2``)."""
+    body = _environment().get_template("site.html.j2").render(title=title, **values).encode("utf-8")
+    return JobResult(status, {"Content-Type": HTML, "Content-Security-Policy": PAGE_POLICY}, body)
+
+
+def _error(status: int, message: str, html: bool = False) -> JobResult:
+    if html:
+        return page("Error", status, page="error", message=message)
+    return JobResult(status, {"Content-Type": TEXT}, (message.rstrip() + "\n").encode("utf-8"))
+
+
+def _landing(site: SiteContext) -> JobResult:
+    roles = site.graph.roles()
+    return page("Roles", page="landing", roles=roles, sources=site.sources, target=site.target)
+
+
+def _role(site: SiteContext, name: str) -> JobResult:
+    from .profile import role_profile
+    from .roles import AmbiguousRoleError, find_roles
+
+    try:
+        iri = site.graph.resolve(name)
+    except AmbiguousRoleError:
+        found = find_roles(site.graph.engine, name)
+        choices = sorted({(str(m.iri), m.label) for m in found}, key=lambda c: (c[1].lower(), c[0]))
+        return page(f"Which {name!r}?", 300, page="choose", message=f"{name!r} names several roles:", choices=choices)
+    except UnknownRoleError as error:
+        return _error(404, str(error), html=True)
+    profile = role_profile(site.graph.engine, iri)
+    return page(profile.label, page="role", profile=profile)
+
+
+def _compare(site: SiteContext, names: list[str]) -> JobResult:
+    from .network import comparison_network
+    from .render import network_page
+
+    if len(names) < 2:
+        return _error(400, "give two or more roles: /compare?role=A&role=B", html=True)
+    if len(names) > 8:
+        return _error(400, "compare at most 8 roles at once.", html=True)
+    iris = [site.graph.resolve(name) for name in names]
+    return JobResult(200, {"Content-Type": HTML}, network_page(comparison_network(site.graph.engine, iris)))
+
+
+def _query_page(site: SiteContext) -> JobResult:
+    return page("SPARQL query", page="query", example=EXAMPLE_QUERY, target=site.target, timeout=site.timeout,
+                max_rows=site.max_rows)  # fmt: skip
+
+
+def _service_description(site: SiteContext, accept: str | None, base: str) -> JobResult:
+    from rdflib import BNode, Literal, Namespace
+    from rdflib.namespace import RDF
+
+    from .export import serialize
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    formats = Namespace("http://www.w3.org/ns/formats/")
+    graph = Graph()
+    graph.bind("sd", sd)
+    service = URIRef(base)
+    graph.add((service, RDF.type, sd.Service))
+    graph.add((service, sd.endpoint, service))
+    graph.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD"):  # fmt: skip
+        graph.add((service, sd.resultFormat, formats[name]))
+    dataset = BNode("dataset")
+    graph.add((service, sd.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, sd.Dataset))
+    default = BNode("default")
+    graph.add((dataset, sd.defaultGraph, default))
+    graph.add((default, RDF.type, sd.Graph))
+    for name in site.graph.engine.graph_names():
+        named = BNode()
+        graph.add((dataset, sd.namedGraph, named))
+        graph.add((named, sd.name, URIRef(name)))
+    graph.add((service, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+               Literal(f"rolegraph, read-only; {site.timeout:g} s and {site.max_rows} rows per query")))  # fmt: skip
+    kind = negotiate(accept, "DESCRIBE")
+    fmt = {"text/turtle": "ttl", "application/x-turtle": "ttl", "application/ld+json": "jsonld"}.get(kind, "nt")
+    return JobResult(200, {"Content-Type": f"{kind}; charset=utf-8"}, serialize(graph, fmt))
+
+
+def _results(site: SiteContext, answer: Any, kind: str, html: bool) -> JobResult:
+    from .export import serialize
+
+    headers: dict[str, str] = {}
+    if isinstance(answer, ResultTable) and len(answer.rows) > site.max_rows:
+        answer = ResultTable(answer.variables, answer.rows[: site.max_rows])
+        headers["X-Rolegraph-Truncated"] = f"rows cut at {site.max_rows}"
+    if isinstance(answer, Graph) and len(answer) > site.max_rows:
+        return _error(413, f"the query built {len(answer):,} triples, more than this server's limit of "
+                      f"{site.max_rows:,}; narrow it with a WHERE pattern.")  # fmt: skip
+    if html:
+        if isinstance(answer, Graph):
+            return _error(406, "a CONSTRUCT or DESCRIBE result has no table; pick Turtle or N-Triples.", html=True)
+        if isinstance(answer, bool):
+            return page("Result", page="results", boolean=answer)
+        rows = [[("" if term is None else str(term)) for term in row] for row in answer.rows]
+        result = page("Results", page="results", boolean=None, variables=answer.variables, rows=rows,
+                      truncated=bool(headers))  # fmt: skip
+        result.headers.update(headers)
+        return result
+    if isinstance(answer, Graph):
+        fmt = {"text/turtle": "ttl", "application/x-turtle": "ttl", "application/ld+json": "jsonld"}.get(kind, "nt")
+        body = serialize(answer, fmt)
+    elif isinstance(answer, bool):
+        writers = {"json": boolean_json, "xml": boolean_xml}
+        short = {"application/sparql-results+json": "json", "application/json": "json",
+                 "application/sparql-results+xml": "xml", "application/xml": "xml"}.get(kind)  # fmt: skip
+        body = (writers[short](answer) if short else ("true\n" if answer else "false\n")).encode("utf-8")
+    else:
+        writers_table = {"application/sparql-results+json": to_json, "application/json": to_json,
+                         "application/sparql-results+xml": to_xml, "application/xml": to_xml,
+                         "text/csv": to_csv, "text/tab-separated-values": to_tsv}  # fmt: skip
+        body = writers_table[kind](answer).encode("utf-8")
+    headers["Content-Type"] = f"{kind}; charset=utf-8"
+    return JobResult(200, headers, body)
+
+
+def _sparql(site: SiteContext, args: dict[str, Any]) -> JobResult:
+    from .safety import CheckedQuery, QuerySyntaxError, UnsafeQueryError, check_query, quick_form
+
+    query: str | None = args.get("query")
+    fmt: str | None = args.get("format")
+    html = fmt == "html"
+    if query is None:
+        return _service_description(site, args.get("accept"), args.get("base", "/sparql"))
+    own = site.graph.engine.graph_names()
+    try:
+        # The word scan settles most queries at once; the full parse (tens of ms) decides the rest.
+        form = quick_form(query)
+        checked = CheckedQuery(query, form) if form else check_query(query, own_graphs=own)
+    except QuerySyntaxError as error:
+        return _error(400, f"malformed query: {error}", html)
+    except UnsafeQueryError as error:
+        return _error(400, f"refused: {error}", html)
+    defaults, nameds = tuple(args.get("default_graphs", ())), tuple(args.get("named_graphs", ()))
+    for name in defaults + nameds:
+        if name not in own:
+            return _error(400, f"refused: <{name}> is not one of this store's graphs (the service description "
+                          "lists them); no graph is fetched from elsewhere.", html)  # fmt: skip
+    if not (defaults or nameds):  # the protocol's dataset parameters win over the query's FROM clauses
+        defaults, nameds = checked.from_graphs, checked.from_named_graphs
+    try:
+        kind = "text/html" if html else negotiate(args.get("accept"), checked.form, fmt)
+    except ProtocolError as error:
+        return _error(error.status, error.message, html)
+    dataset = {"default_graphs": list(defaults), "named_graphs": list(nameds)} if (defaults or nameds) else {}
+    try:
+        answer = site.graph.engine.execute(checked.text, **dataset)  # type: ignore[arg-type]
+    except (SyntaxError, ValueError) as error:
+        return _error(400, f"malformed query: {error}", html)
+    except RolegraphError as error:
+        return _error(502, f"the SPARQL server behind this one failed: {error}", html)
+    return _results(site, answer, kind, html)
+
+
+def handle_job(site: SiteContext, job: Job) -> JobResult:
+    """Answer ``job``: ``sparql`` (a protocol request) or ``page`` (landing, role, compare, query)."""
+    try:
+        if job.kind == "sparql":
+            return _sparql(site, job.args)
+        name = job.args.get("name")
+        if name == "landing":
+            return _landing(site)
+        if name == "role":
+            return _role(site, job.args["role"])
+        if name == "compare":
+            return _compare(site, list(job.args.get("roles", [])))
+        if name == "query":
+            return _query_page(site)
+        return _error(404, "no such page.", html=True)
+    except UnknownRoleError as error:
+        return _error(404, str(error), html=True)
+    except RolegraphError as error:
+        return _error(400, str(error), html=True)
