@@ -160,7 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/sparql":
             self._sparql(method, parsed.query)
             return
-        if method == "POST":
+        known = path in ("/", "/query", "/compare") or (path.startswith("/role/") and len(path) > len("/role/"))
+        if method == "POST" and known:
             self._read_body()
             self._text(405, f"{path} takes GET only.", {"Allow": "GET, HEAD"})
             return
@@ -176,6 +177,8 @@ class _Handler(BaseHTTPRequestHandler):
             name = urllib.parse.unquote(path[len("/role/") :])
             self._run(Job("page", {"name": "role", "role": name}), head=head)
         else:
+            if method == "POST":
+                self._read_body()
             self._text(404, f"nothing at {path}; try / (roles), /sparql, /query or /compare?role=A&role=B.")
 
     def _sparql(self, method: str, query_string: str) -> None:

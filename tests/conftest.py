@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,37 @@ def article_text() -> str:
     if not ARTICLE.is_file():
         pytest.skip(f"the source article is not at {ARTICLE} (../shared is absent; set ROLEGRAPH_SHARED to its path)")
     return ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the small O*NET, ESCO and crosswalk fixtures imported beside the shipped graph. Read-only use."""
+    from rolegraph.loading import import_crosswalk, import_esco, import_onet
+    from rolegraph.store import RoleStore
+
+    path = tmp_path_factory.mktemp("mini-store") / "store"
+    with RoleStore.open(path, writable=True) as store:
+        import_onet(store, DATA / "onet-mini")
+        import_esco(store, DATA / "esco-mini", release="v9")
+        import_crosswalk(store, DATA / "crosswalk-mini.csv")
+    return path
+
+
+@pytest.fixture(scope="session")
+def served(mini_store: Path) -> Iterator[str]:
+    """``rolegraph serve`` over :func:`mini_store` on a free loopback port (2 workers, 3 s limit); yields its base
+    URL. The server runs in this process, its workers in their own."""
+    import threading
+
+    from rolegraph.server import ServerSettings, make_server
+
+    settings = ServerSettings(port=0, timeout=3.0, workers=2, queue=1, max_rows=500)
+    server = make_server(str(mini_store), settings)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        server.pool.close()

@@ -1,0 +1,116 @@
+"""Commands run on a SPARQL server with ``--store sparql+http://...`` give what they give on the embedded store; here
+the server is ``rolegraph serve`` (tests/test_virtuoso.py does the same against Virtuoso)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ESCO_PRODUCER = "http://data.europa.eu/esco/occupation/p1"
+
+COMMANDS = [
+    ["compare", "27-2012.00", "11-3051.00", "--format", "json"],
+    ["compare", "27-2012.00", ESCO_PRODUCER, "role:producer"],
+    ["compare", "role:production-manager", "role:producer", "--format", "csv"],
+    ["show", "27-2012.00"],
+    ["show", ESCO_PRODUCER],
+    ["roles"],
+    ["resolve", "production manager", "--format", "json"],
+    ["query", "shared-skills", "--bind", "a=27-2012.00", "--bind", "b=11-3051.00", "--format", "json"],
+    ["query", "similar-roles", "--bind", "role=role:producer", "--format", "csv"],
+    ["query", "certifications-by-organization", "--format", "tsv"],
+    ["graph", "--role", "27-2012.00", "--role", "role:producer", "--format", "json"],
+]
+
+
+def run(store: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "rolegraph", "--store", store, *args], capture_output=True,
+                          text=True, input=stdin, timeout=120)  # fmt: skip
+
+
+def same_output(remote: str, local: str, args: list[str], stdin: str | None = None) -> None:
+    there, here = run(remote, *args, stdin=stdin), run(local, *args, stdin=stdin)
+    assert here.returncode == 0, here.stderr
+    assert there.returncode == 0, there.stderr
+    assert there.stdout == here.stdout, args
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a[:2]) for a in COMMANDS])
+def test_commands_on_the_server_equal_the_store(served: str, mini_store: Path, args: list[str]) -> None:
+    same_output(f"sparql+{served}/sparql", str(mini_store), args)
+
+
+def test_sparql_command_on_the_server(served: str, mini_store: Path) -> None:
+    query = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?s ?l WHERE { ?s a <https://w3id.org/rolegraph/vocab#ProfiledRole> ; rdfs:label ?l } ORDER BY ?s\n"
+    )
+    same_output(f"sparql+{served}/sparql", str(mini_store), ["sparql", "-", "--format", "json"], stdin=query)
+    construct = "CONSTRUCT WHERE { <https://w3id.org/rolegraph/id/onet/occupation/27-2012.00> ?p ?o }"
+    same_output(f"sparql+{served}/sparql", str(mini_store), ["sparql", "-", "--format", "nt"], stdin=construct)
+
+
+def test_the_html_page_from_the_server_equals_the_stores(served: str, mini_store: Path, tmp_path: Path) -> None:
+    there, here = tmp_path / "there.html", tmp_path / "here.html"
+    args = ["compare", "27-2012.00", ESCO_PRODUCER, "--html"]
+    assert run(f"sparql+{served}/sparql", *args, str(there)).returncode == 0
+    assert run(str(mini_store), *args, str(here)).returncode == 0
+    assert there.read_bytes() == here.read_bytes()
+
+
+def test_an_unreachable_server(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    done = run(f"sparql+http://127.0.0.1:{port}/sparql", "compare", "A", "B")
+    assert done.returncode == 2
+    assert f"http://127.0.0.1:{port}/sparql: cannot reach the server" in done.stderr
+    assert "tried a SPARQL query (POST" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_something_that_is_not_a_sparql_endpoint(served: str) -> None:
+    done = run(f"sparql+{served}/", "roles")
+    assert done.returncode == 2
+    assert "not SPARQL results" in done.stderr or "HTTP 405" in done.stderr, done.stderr
+    missing = run(f"sparql+{served}/nothing-here", "roles")
+    assert missing.returncode == 2 and "HTTP 404" in missing.stderr
+
+
+def test_local_only_commands_say_so(served: str) -> None:
+    done = run(f"sparql+{served}/sparql", "import", "onet", "somewhere")
+    assert done.returncode == 2 and "works on a local store folder" in done.stderr
+
+
+def test_serve_on_a_port_in_use(mini_store: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = run(str(mini_store), "serve", "--port", str(port))
+    assert done.returncode == 2
+    assert f"127.0.0.1:{port} is already in use" in done.stderr
+
+
+def test_serve_warns_before_listening_beyond_loopback(mini_store: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = run(str(mini_store), "serve", "--host", "0.0.0.0", "--port", str(port))
+    assert "anyone who can reach this address can read the whole graph" in done.stderr
+    assert done.returncode == 2
+
+
+def test_results_json_parsing_is_strict(served: str) -> None:
+    from rolegraph.errors import EndpointError
+    from rolegraph.remote import parse_results_json
+
+    assert parse_results_json(json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{}]}}).encode()).rows
+    with pytest.raises((ValueError, KeyError)):
+        parse_results_json(b'{"head": {}}')
+    assert issubclass(EndpointError, Exception)
