@@ -8,7 +8,7 @@ name is not sent again (graph names change with every import), so a second push 
 the registry.
 
 Two ways in: the SPARQL 1.1 Graph Store HTTP Protocol (one PUT per graph; the fast way) or SPARQL 1.1 Update
-(``DROP SILENT GRAPH``, then ``INSERT DATA`` in batches; blank nodes that share a label stay in one batch).
+(``DROP SILENT GRAPH``, then ``INSERT {...} WHERE {}`` in batches; blank nodes that share a label stay in one batch).
 """
 
 from __future__ import annotations
@@ -141,7 +141,9 @@ class _Target:
         for index, batch in enumerate(nt_batches(lines) if lines else iter([[]])):
             body = "\n".join(batch) + "\n"
             if self.graph_store is None:
-                self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+                # INSERT ... WHERE {} rather than INSERT DATA: both are standard, and Virtuoso refuses blank nodes
+                # in INSERT DATA. One solution, so each blank node label is one new node, as in the file.
+                self._update(f"INSERT {{ GRAPH <{graph}> {{\n{body}}} }} WHERE {{}}")
                 continue
             method = "PUT" if index == 0 else "POST"  # PUT replaces the graph, POST adds to it
             http_request(

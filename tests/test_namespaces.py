@@ -71,7 +71,8 @@ def test_role_links_all_derive_from_role_link(vocab: Graph) -> None:
     links = set(vocab.subjects(RDFS.subPropertyOf, RG.roleLink))
     assert {RG.hasDuty, RG.requiresSkill, RG.recommendedCertification, RG.hasSalary, RG.worksWith} <= links
     for link in links:
-        assert vocab.value(link, RDFS.domain) == RG.Role
+        if str(link).startswith(str(RG)):  # ESCO's skill links are in the closure too, with ESCO's own domain
+            assert vocab.value(link, RDFS.domain) == RG.Role
 
 
 def test_bind_prefixes_gives_short_names() -> None:

@@ -87,3 +87,27 @@ def test_extra_files_are_added(tmp_path: Path) -> None:
     extra.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
     g = load_graph([extra])
     assert (URIRef("http://example.org/a"), URIRef("http://example.org/b"), URIRef("http://example.org/c")) in g
+
+
+def test_the_vocabulary_states_its_role_hierarchy_closure(graph: Graph) -> None:
+    """The queries follow one rdfs:subClassOf / rdfs:subPropertyOf step (no property paths, which some servers
+    evaluate wrongly), so the vocabulary states the reflexive and transitive closure of its role hierarchies."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDFS
+
+    rg = "https://w3id.org/rolegraph/vocab#"
+    role, role_link = URIRef(rg + "Role"), URIRef(rg + "roleLink")
+    role_classes = set(graph.transitive_subjects(RDFS.subClassOf, role))
+    assert URIRef(rg + "ProfiledRole") in role_classes
+    for cls in role_classes:
+        assert (cls, RDFS.subClassOf, role) in graph, cls
+        assert (cls, RDFS.subClassOf, cls) in graph, cls
+    links = set(graph.transitive_subjects(RDFS.subPropertyOf, role_link)) - {role_link}
+    assert len(links) >= 14
+    for link in links:
+        assert (link, RDFS.subPropertyOf, role_link) in graph, link
+        for above in graph.transitive_objects(link, RDFS.subPropertyOf):
+            if above != role_link and str(above).startswith(rg):
+                assert (link, RDFS.subPropertyOf, above) in graph, (link, above)
+        if str(link).startswith(rg):
+            assert (link, RDFS.subPropertyOf, link) in graph, link
