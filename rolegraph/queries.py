@@ -101,6 +101,7 @@ class BoundQuery:
 
     query: NamedQuery
     text: str
+    values: dict[str, tuple[Identifier, ...]] = field(default_factory=dict)
 
 
 def _parse_header(name: str, text: str) -> NamedQuery:
@@ -193,11 +194,13 @@ def bind(query: str | NamedQuery, values: Mapping[str, Identifier | Sequence[Ide
     if missing:
         raise QueryParameterError(f"query {named.name!r} needs a value for {', '.join(missing)}.")
     blocks: dict[str, str] = {}
+    bound: dict[str, tuple[Identifier, ...]] = {}
     for name, value in values.items():
         parameter = named.parameter(name)
         terms = [value] if isinstance(value, Identifier) else list(value)
+        bound[name] = tuple(terms)
         if not parameter.is_list and len(terms) != 1:
             raise QueryParameterError(f"?{name} takes one value, not {len(terms)}.")
         blocks[name] = "VALUES ?" + name + " { " + " ".join(_n3(t, parameter) for t in terms) + " }"
     text = _VALUES_MARKER.sub(lambda m: m["indent"] + blocks[m["name"]] if m["name"] in blocks else m[0], named.text)
-    return BoundQuery(named, text)
+    return BoundQuery(named, text, bound)

@@ -180,6 +180,30 @@ def parse_results_json(body: bytes) -> ResultTable | bool:
     return ResultTable(variables, rows)
 
 
+def _restore_bound_iris(table: ResultTable, query: BoundQuery) -> ResultTable:
+    """Give back as IRIs the values a query bound as IRIs: Virtuoso 7 returns a variable that a one-value VALUES
+    block fixes as a plain string when the query has an ORDER BY."""
+    columns = {
+        table.variables.index(name): {str(v) for v in values if isinstance(v, URIRef)}
+        for name, values in query.values.items()
+        if name in table.variables
+    }
+    columns = {index: iris for index, iris in columns.items() if iris}
+    if not columns:
+        return table
+
+    def fixed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            URIRef(str(term))
+            if i in columns and isinstance(term, Literal) and term.datatype is None and term.language is None
+            and str(term) in columns[i]
+            else term
+            for i, term in enumerate(row)
+        )  # fmt: skip
+
+    return ResultTable(table.variables, tuple(fixed(tuple(row)) for row in table.rows))
+
+
 class SparqlHttpEngine:
     """rolegraph's queries over HTTP on a SPARQL 1.1 Protocol endpoint."""
 
@@ -261,7 +285,7 @@ class SparqlHttpEngine:
         answer = self._post(query.text, RESULTS_JSON)
         if not isinstance(answer, ResultTable):
             raise EndpointError(f"{self.endpoint}: answered the SELECT query {query.query.name!r} without rows.")
-        return answer
+        return _restore_bound_iris(answer, query)
 
     def execute(
         self,
@@ -273,6 +297,11 @@ class SparqlHttpEngine:
     ) -> Answer:
         from .safety import query_form
 
-        graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        form = query_form(text)
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8" if graph_form else RESULTS_JSON
-        return self._post(text, accept, default_graphs=default_graphs, named_graphs=named_graphs)
+        answer = self._post(text, accept, default_graphs=default_graphs, named_graphs=named_graphs)
+        if form == "ASK" and isinstance(answer, ResultTable):
+            # Virtuoso 7 answers an ASK that has a dataset with one row of one variable (__ASK_RETVAL, 1 or 0).
+            return any(term is not None and str(term) not in ("0", "false") for row in answer.rows for term in row)
+        return answer

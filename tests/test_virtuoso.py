@@ -7,10 +7,13 @@ give there what they give on the embedded store. Skips with a reason where Virtu
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -105,12 +108,17 @@ COMMANDS = [
 ]
 
 
+def rounded(text: str) -> str:
+    """Decimals to 12 places: servers divide to different precisions (Oxigraph 18 digits, Virtuoso 15)."""
+    return re.sub(r"\d+\.\d{13,}", lambda m: f"{Decimal(m[0]):.12f}", text)
+
+
 @pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a[:2]) for a in COMMANDS])
 def test_commands_on_virtuoso_equal_the_store(pushed: str, mini_store: Path, args: list[str]) -> None:
     there, here = run(pushed, *args), run(str(mini_store), *args)
     assert here.returncode == 0, here.stderr
     assert there.returncode == 0, there.stderr
-    assert there.stdout == here.stdout
+    assert rounded(there.stdout) == rounded(here.stdout)
 
 
 def test_sparql_and_html_on_virtuoso(pushed: str, mini_store: Path, tmp_path: Path) -> None:
@@ -142,7 +150,7 @@ def test_serve_in_front_of_virtuoso(pushed: str) -> None:
         with urllib.request.urlopen(f"{base}/compare?role=27-2012.00&role=11-3051.00", timeout=60) as response:
             assert response.status == 200 and b"Industrial Production Managers" in response.read()
         with urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=60) as response:
-            assert b'"boolean": true' in response.read()
+            assert json.loads(response.read()) == {"head": {}, "boolean": True}
     finally:
         server.shutdown()
         server.server_close()
