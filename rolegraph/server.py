@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import signal
 import socket
 import sys
 import threading
@@ -266,10 +267,17 @@ def serve(spec: str | None, settings: ServerSettings, announce: Any = print) -> 
     host, port = str(server.server_address[0]), int(server.server_address[1])
     shown = f"[{host}]" if ":" in host else host
     announce(f"rolegraph serves http://{shown}:{port}/ (SPARQL endpoint: http://{shown}:{port}/sparql); Ctrl-C stops.")
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops the server as Ctrl-C does: workers stopped, port freed
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.server_close()
         server.pool.close()
+        announce("rolegraph stopped serving.")

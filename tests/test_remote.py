@@ -114,3 +114,55 @@ def test_results_json_parsing_is_strict(served: str) -> None:
     with pytest.raises((ValueError, KeyError)):
         parse_results_json(b'{"head": {}}')
     assert issubclass(EndpointError, Exception)
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_serve_as_a_command_then_stop_it(tmp_path: Path, stop: str) -> None:
+    """`rolegraph serve` on the built-in graph (no store yet): answers, then stops cleanly with its workers."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path))  # no per-user store: the built-in graph
+    server = subprocess.Popen([sys.executable, "-m", "rolegraph", "serve", "--port", str(port)], env=env,
+                              stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                url = (
+                    f"http://127.0.0.1:{port}/sparql?query="
+                    + "SELECT%20%3Fl%20WHERE%20%7B%20%3Chttps%3A%2F%2Fw3id.org%2Frolegraph%2Fid%2Frole%2Fproducer%3E%20%3Chttp%3A%2F%2Fwww.w3.org%2F2000%2F01%2Frdf-schema%23label%3E%20%3Fl%20%7D"
+                )
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    answer = json.loads(response.read())
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.3)
+        assert [b["l"]["value"] for b in answer["results"]["bindings"]] == ["Producer"]
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) >= 2  # the workers
+        server.send_signal(getattr(signal, stop))
+        _, stderr = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0, stderr
+    assert f"rolegraph serves http://127.0.0.1:{port}/" in stderr and "rolegraph stopped serving." in stderr
+    assert "Traceback" not in stderr
+    def running(pid: str) -> bool:
+        try:
+            return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10  # multiprocessing's helper process may take a moment to see its parent gone
+    while any(running(child) for child in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [Path(f"/proc/{c}/cmdline").read_text().replace("\0", " ") for c in children if running(c)]
+    assert not left
