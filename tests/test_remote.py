@@ -122,6 +122,7 @@ def test_serve_as_a_command_then_stop_it(tmp_path: Path, stop: str) -> None:
     import os
     import signal
     import time
+    import urllib.parse
     import urllib.request
 
     with socket.socket() as s:
@@ -136,7 +137,9 @@ def test_serve_as_a_command_then_stop_it(tmp_path: Path, stop: str) -> None:
             try:
                 url = (
                     f"http://127.0.0.1:{port}/sparql?query="
-                    + "SELECT%20%3Fl%20WHERE%20%7B%20%3Chttps%3A%2F%2Fw3id.org%2Frolegraph%2Fid%2Frole%2Fproducer%3E%20%3Chttp%3A%2F%2Fwww.w3.org%2F2000%2F01%2Frdf-schema%23label%3E%20%3Fl%20%7D"
+                query = ("SELECT ?l WHERE { <https://w3id.org/rolegraph/id/role/producer> "
+                         "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+                url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": query})
                 )
                 with urllib.request.urlopen(url, timeout=5) as response:
                     answer = json.loads(response.read())

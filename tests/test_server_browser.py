@@ -61,7 +61,8 @@ def test_the_landing_page_compare_form(served: str, page: Any) -> None:
 def test_another_origin_queries_the_endpoint_like_yasgui(served: str, page: Any, tmp_path: Path) -> None:
     (tmp_path / "client.html").write_text(
         """<!DOCTYPE html><html><head><title>waiting</title></head><body><script>
-        const body = new URLSearchParams({query: "SELECT ?s WHERE { ?s a <https://w3id.org/rolegraph/vocab#ProfiledRole> }"});
+        const body = new URLSearchParams(
+          {query: "SELECT ?s WHERE { ?s a <https://w3id.org/rolegraph/vocab#ProfiledRole> }"});
         fetch(ENDPOINT, {method: "POST", body: body,
                          headers: {"Accept": "application/sparql-results+json,*/*;q=0.9"}})
           .then(r => r.json())
