@@ -135,12 +135,9 @@ def test_serve_as_a_command_then_stop_it(tmp_path: Path, stop: str) -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                url = (
-                    f"http://127.0.0.1:{port}/sparql?query="
                 query = ("SELECT ?l WHERE { <https://w3id.org/rolegraph/id/role/producer> "
-                         "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+                         "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")  # fmt: skip
                 url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": query})
-                )
                 with urllib.request.urlopen(url, timeout=5) as response:
                     answer = json.loads(response.read())
                 break
@@ -158,6 +155,7 @@ def test_serve_as_a_command_then_stop_it(tmp_path: Path, stop: str) -> None:
     assert server.returncode == 0, stderr
     assert f"rolegraph serves http://127.0.0.1:{port}/" in stderr and "rolegraph stopped serving." in stderr
     assert "Traceback" not in stderr
+
     def running(pid: str) -> bool:
         try:
             return "zombie" not in Path(f"/proc/{pid}/status").read_text()
