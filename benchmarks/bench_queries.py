@@ -49,7 +49,7 @@ def times(work: Callable[[], object], seconds: float, least: int = 5, most: int 
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def bounded(work: Callable[[], object], limit: float) -> float | None:
@@ -126,6 +126,7 @@ def main() -> int:
     triples, generated = generate(args.roles)
     print(f"generated {args.roles:,} roles, {generated.triples:,} triples in {time.perf_counter() - started:.1f} s")
     failures: list[str] = []
+    unknown: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "store"
         with RoleStore.open(path, writable=True) as store:
@@ -167,15 +168,19 @@ def main() -> int:
                 mine, theirs = times(ours, args.seconds), times(bare, args.seconds)
                 m, b = statistics.median(mine), statistics.median(theirs)
                 limit = bounded(with_rdflib, args.rdflib_limit)
-                rdflib_text = f"{limit * 1000:10.1f}" if limit is not None else f"{'> ' + str(int(args.rdflib_limit)) + ' s':>10}"
+                stopped = f"> {args.rdflib_limit:g} s"
+                rdflib_text = f"{limit * 1000:10.1f}" if limit is not None else f"{stopped:>10}"
                 speedup = (limit or args.rdflib_limit) / m
-                speedup_text = f"{speedup:9.0f}x" if limit is not None else f"{'>' + format(speedup, '.0f') + 'x':>10}"
+                at_least = f">{speedup:.0f}x"
+                speedup_text = f"{speedup:9.0f}x" if limit is not None else f"{at_least:>10}"
                 print(f"{name:32} {m * 1000:12.2f} {p95(mine) * 1000:8.2f} {b * 1000:9.2f} {m / b:6.2f} "
                       f"{rdflib_text} {speedup_text}")  # fmt: skip
                 if m / b > 1.3 and m - b > 0.001:
                     failures.append(f"{name}: {m / b:.2f}x the bare engine")
-                if speedup < 20:
+                if speedup < 20 and limit is not None:  # a stopped rdflib run gives only a lower bound
                     failures.append(f"{name}: only {speedup:.0f}x faster than rdflib")
+                elif speedup < 20:
+                    unknown.append(f"{name}: at least {speedup:.0f}x (rdflib stopped at {args.rdflib_limit:g} s)")
             print()
             a, b_role = URIRef(role_iri(0)), URIRef(role_iri(1))
             floor_compare, floor_similar = floor(generated.facets, str(a), str(b_role))
@@ -196,6 +201,8 @@ def main() -> int:
         if cold > 0.3:
             failures.append(f"whole-command compare {cold:.2f} s (goal: under 0.3 s)")
     print()
+    if unknown:
+        print("not settled (raise --rdflib-limit): " + "; ".join(unknown))
     print("goals missed: " + ("; ".join(failures) if failures else "none"))
     return 0
 

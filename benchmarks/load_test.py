@@ -3,6 +3,7 @@ time; prints throughput, p50/p99 latency per kind, errors, and the server's memo
 at the start, at the peak and at the end. Exits non-zero on any error or if memory grew past the bound.
 
     python benchmarks/load_test.py [--store PATH] [--clients 8] [--seconds 60] [--memory-bound-mb 300]
+                                   [--mix pages-and-sparql|sparql] [--workers 2]
 
 Without --store: imports O*NET 29.0 and ESCO v1.1.1 from ../shared/data into a temporary store when they are there,
 else serves the built-in graph (and says so).
@@ -81,6 +82,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--mix", choices=["pages-and-sparql", "sparql"], default="pages-and-sparql",
+                        help="Half compare pages and half SPARQL (default), or only SPARQL.")  # fmt: skip
     parser.add_argument("--memory-bound-mb", type=float, default=300.0,
                         help="Most the server's memory may grow between the first and the last minute.")  # fmt: skip
     arguments = parser.parse_args()
@@ -138,7 +141,7 @@ def run_load(arguments: argparse.Namespace, port: int, server: subprocess.Popen[
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while time.monotonic() < stop:
             a, b = chooser.sample(roles, 2)
-            if chooser.random() < 0.5:
+            if arguments.mix == "pages-and-sparql" and chooser.random() < 0.5:
                 query = urllib.parse.urlencode([("role", a), ("role", b)])
                 kind, path, body = "compare page", f"/compare?{query}", None
             else:

@@ -18,3 +18,31 @@ def test_page_benchmark_runs() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "2,000-node page: page only" in done.stdout
     assert "cores" in done.stdout.splitlines()[0]
+
+
+def test_query_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_queries.py"), "--roles", "200", "--rdflib-limit", "1",
+         "--seconds", "0.02"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert "cores" in lines[0]
+    from rolegraph.queries import query_names
+
+    for name in query_names():  # a row per named query, with both engines' figures
+        assert any(line.startswith(name + " ") and len(line.split()) >= 7 for line in lines), name
+    assert "goals missed:" in lines[-1]
+
+
+def test_load_test_runs(tmp_path: object) -> None:
+    import os
+
+    env = dict(os.environ, ROLEGRAPH_SHARED=str(tmp_path))  # no releases: it serves the built-in graph
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "load_test.py"), "--clients", "2", "--seconds", "3"],
+        capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert " 0 errors" in done.stdout and "p99" in done.stdout
