@@ -11,13 +11,14 @@ True
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from . import resources
@@ -76,6 +77,9 @@ def parse_into(graph: Graph, source: Source) -> Graph:
     text = _read_text(source)
     fmt = _syntax_format(name)
     scratch = Graph()
+    quiet = logging.getLogger("rdflib.term")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # rdflib logs a warning per odd IRI; rolegraph reports them itself, below
     try:
         scratch.parse(data=text, format=fmt)
     except BadSyntax as error:
@@ -85,11 +89,43 @@ def parse_into(graph: Graph, source: Source) -> Graph:
             before = error._str[:offset]  # the parser's own buffer, which is what the offset indexes
             column = len(before) - (before.rfind(b"\n" if isinstance(before, bytes) else "\n") + 1) + 1
         raise DataSyntaxError(name, error.lines + 1, column, str(error._why)) from None
+    except RecursionError:
+        raise DataSyntaxError(
+            name,
+            None,
+            None,
+            "blank nodes or collections are nested too deeply to read",
+            "Give the nested nodes IRIs or blank node labels (_:b1) instead of nesting brackets.",
+        ) from None
     except Exception as error:  # the parsers raise many types; any of them means "this file is not valid RDF"
         line = _line_from_message(str(error))
         raise DataSyntaxError(name, line, None, str(error).strip().splitlines()[0]) from None
+    finally:
+        quiet.setLevel(level)
+    _check_iris(scratch, text, name)
     graph += scratch
     return graph
+
+
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(graph: Graph, text: str, name: str) -> None:
+    """Refuse IRIs that RDF does not allow (spaces, quotes, braces, ...), which rdflib's parsers let through."""
+    for term in {t for triple in graph for t in triple if isinstance(t, URIRef)}:
+        if match := _NOT_IN_IRIS.search(term):
+            at = text.find(str(term))
+            line = text.count("\n", 0, at) + 1 if at >= 0 else None
+            shown = (
+                repr(match.group(0)) if match.group(0).strip() else f"a space or control character ({match.group(0)!r})"
+            )
+            raise DataSyntaxError(
+                name,
+                line,
+                None,
+                f"the IRI <{term}> contains {shown}, which IRIs cannot hold",
+                "Percent-encode the character (a space is %20) or fix the IRI.",
+            )
 
 
 def _line_from_message(message: str) -> int | None:

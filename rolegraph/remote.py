@@ -41,9 +41,9 @@ GRAPH_TYPES = {
     "text/plain": "nt",
     "text/turtle": "turtle",
     "application/x-turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
 }
+"""Graph answers read from a server: only what rolegraph asks for. RDF/XML (entity expansion, external entities) and
+JSON-LD (remote contexts) from a server are refused as "not SPARQL results" rather than parsed."""
 
 
 def is_store_url(spec: str) -> bool:
