@@ -45,10 +45,7 @@ def test_every_corpus_file_has_a_case() -> None:
 def test_corpus(name: str, expected: tuple[int, str], command: list[str]) -> None:
     code, message = expected
     started = time.monotonic()
-    if command == ["validate"]:
-        done = run("validate", str(BAD / name))
-    else:
-        done = run("--data", str(BAD / name), *command)
+    done = run("validate", str(BAD / name)) if command == ["validate"] else run("--data", str(BAD / name), *command)
     assert time.monotonic() - started < 30  # refused quickly: nothing expands or waits on the network
     assert "Traceback" not in done.stderr
     if code == 0:
@@ -186,9 +183,9 @@ def test_a_missing_column_is_named_and_nothing_is_stored(
 
 def test_hostile_labels_are_inert_on_every_page(tmp_path: Path) -> None:
     """The site's pages (landing, role, compare) and the exported page show hostile labels as text."""
-    from .test_server import fetch
-
     from rolegraph.server import ServerSettings, make_server
+
+    from .test_server import fetch
 
     store = tmp_path / "store"
     esco = tmp_path / "esco"
