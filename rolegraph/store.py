@@ -11,6 +11,7 @@ A lock file lets many readers or one writer in at a time.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import gc
 import hashlib
@@ -105,7 +106,12 @@ class RoleStore:
             folder.mkdir(parents=True, exist_ok=True)
             lock = open(folder / "rolegraph.lock", "a+")  # noqa: SIM115 - held for the whole with-block
         except OSError as error:
-            raise StoreError(f"{folder}: cannot use this folder for the store ({error.strerror or error}).") from None
+            if writable or not (folder / "rolegraph.lock").exists():
+                why = error.strerror or str(error)
+                if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                    why += "; imports need a folder they can write to"
+                raise StoreError(f"{folder}: cannot use this folder for the store ({why}).") from None
+            lock = open(folder / "rolegraph.lock")  # noqa: SIM115 - a read-only folder: a shared lock still works
         try:
             try:
                 fcntl.flock(lock, (fcntl.LOCK_EX if writable else fcntl.LOCK_SH) | fcntl.LOCK_NB)
