@@ -216,3 +216,23 @@ def test_hostile_labels_are_inert_on_every_page(tmp_path: Path) -> None:
         assert "<script>alert" not in text and "<img src=x" not in text, answer.status
     assert "&lt;script&gt;alert" in pages[0].text() and "&lt;script&gt;alert" in pages[1].text()
     assert "\\u003cscript" in pages[2].text()  # inside the page's JSON, escaped
+
+
+def test_a_nul_byte_in_a_header_is_a_clear_error(tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_inputs.py: a NUL byte before the header used to escape as a csv.Error traceback."""
+    folder = tmp_path / "onet"
+    shutil.copytree(DATA / "onet-mini", folder)
+    _rewrite(folder / "Task Statements.txt", lambda t: "\0" + t)
+    done = run("--store", str(tmp_path / "store"), "import", "onet", str(folder))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert "Task Statements.txt" in done.stderr
+
+
+def test_quotes_in_onet_text_are_ordinary_characters(tmp_path: Path) -> None:
+    folder = tmp_path / "onet"
+    shutil.copytree(DATA / "onet-mini", folder)
+    task = "Plan and coordinate productions."
+    _rewrite(folder / "Task Statements.txt", lambda t: t.replace(task, 'Plan "and coordinate productions.', 1))
+    assert run("--store", str(tmp_path / "store"), "import", "onet", str(folder)).returncode == 0
+    shown = run("--store", str(tmp_path / "store"), "show", "27-2012.00").stdout
+    assert '- Plan "and coordinate productions.  [O*NET 99.9 Database]' in shown

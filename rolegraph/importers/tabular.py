@@ -42,13 +42,18 @@ def read_table(
     except OSError as error:
         raise InputError(f"{path}: cannot read it ({error.strerror or error}).") from None
     with handle:
-        reader = csv.reader(handle, delimiter=delimiter, quotechar='"' if delimiter == "," else "\0", strict=True)
+        if delimiter == ",":
+            reader = csv.reader(handle, delimiter=delimiter, quotechar='"', strict=True)
+        else:  # O*NET's tab-separated files have no quoting: a quote is an ordinary character there
+            reader = csv.reader(handle, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=True)
         try:
             header = next(reader)
         except StopIteration:
             raise InputError(f"{path}: the file is empty; expected a header row.") from None
         except UnicodeDecodeError:
             raise InputError(f"{path}: the file is not UTF-8 text; convert it (for example with iconv).") from None
+        except csv.Error as error:
+            raise InputError(f"{path}:1: the header row cannot be read ({error}); is this the right file?") from None
         header = [h.strip() for h in header]
         missing = [c for c in required if c not in header]
         if missing:
