@@ -14,7 +14,15 @@ from pathlib import Path
 
 from .errors import ResourceMissingError
 
-__all__ = ["data_files", "data_root", "ontology_dir", "queries_dir", "shapes_file", "vocabulary_file"]
+__all__ = [
+    "data_files",
+    "data_files_by_folder",
+    "data_root",
+    "ontology_dir",
+    "queries_dir",
+    "shapes_file",
+    "vocabulary_file",
+]
 
 
 @cache
@@ -50,6 +58,17 @@ def vocabulary_file() -> Traversable:
 def shapes_file() -> Traversable:
     """The SHACL shapes, ``ontology/shapes.ttl``."""
     return ontology_dir() / "shapes.ttl"
+
+
+def data_files_by_folder() -> list[tuple[str, Traversable]]:
+    """Every shipped Turtle file of facts with its folder (``data`` or ``links``), as :func:`data_files` orders them."""
+    found: list[tuple[str, Traversable]] = []
+    for folder in ("data", "links"):
+        directory = ontology_dir() / folder
+        if directory.is_dir():
+            files = sorted((f for f in directory.iterdir() if f.name.endswith(".ttl")), key=lambda f: f.name)
+            found.extend((folder, f) for f in files)
+    return found
 
 
 def data_files() -> list[Traversable]:

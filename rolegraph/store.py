@@ -19,7 +19,7 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ class SourceInfo:
     imported_at: str
     triples: int
     graph: str
+    """The source's current named graph (the shipped source has one per file, separated by spaces)."""
     summary: str
 
 
@@ -179,9 +180,15 @@ class RoleStore:
                 OPTIONAL {{ ?source <{RG}creditLine> ?credit }}
                 OPTIONAL {{ ?source <{DCTERMS}description> ?summary }}
               }}
-            }} ORDER BY (?source != <{SHIPPED}>) ?title"""
-        infos = []
+            }} ORDER BY (?source != <{SHIPPED}>) ?title ?g"""
+        infos: list[SourceInfo] = []
+        seen: dict[str, int] = {}
         for s in self._select(query):
+            if s["source"].value in seen:  # a source with several graphs (the shipped files): one entry
+                index = seen[s["source"].value]
+                infos[index] = replace(infos[index], graph=infos[index].graph + " " + s["g"].value)
+                continue
+            seen[s["source"].value] = len(infos)
 
             def text(name: str, solution: Any = s) -> str:
                 term = solution[name]
@@ -216,35 +223,40 @@ class RoleStore:
                 self.store.remove_graph(graph)
 
     def _ensure_shipped(self) -> None:
+        """Load the shipped files, each in its own named graph (vocabulary, each data file, each links file)."""
         if self.shipped_is_current():
             return
         digest = _shipped_digest()
-        graph = self._new_graph_name("shipped")
+        graphs = []
         count = 0
-        for source in [resources.vocabulary_file(), *resources.data_files()]:
+        files = [("vocabulary", resources.vocabulary_file())]
+        files += [(f"{folder}/{f.name.removesuffix('.ttl')}", f) for folder, f in resources.data_files_by_folder()]
+        for key, source in files:
+            graph = self._new_graph_name(f"shipped/{key}")
             before = len(self.store)
             self.store.load(source.read_bytes(), format=ox.RdfFormat.TURTLE, to_graph=graph)
             count += len(self.store) - before
+            graphs.append(graph)
         metadata = {
             "title": "rolegraph's own vocabulary, data and links",
             "release": digest,
             "license": "https://creativecommons.org/licenses/by/4.0/",
             "credit": "rolegraph vocabulary and data, CC BY 4.0",
-            "summary": f"vocabulary and {len(resources.data_files())} data file(s) of rolegraph {__version__}",
+            "summary": f"vocabulary and {len(files) - 1} data and links file(s) of rolegraph {__version__}",
         }
-        self._switch(SHIPPED, graph, count, metadata)
+        self._switch(SHIPPED, graphs, count, metadata)
 
     def _new_graph_name(self, key: str) -> ox.NamedNode:
         return ox.NamedNode(f"{GRAPH_BASE}{key}/{uuid.uuid4().hex}")
 
-    def _switch(self, source: str, graph: ox.NamedNode, count: int, metadata: dict[str, str]) -> None:
-        """Point ``source`` at ``graph`` (one atomic update), then drop the graph it pointed at before."""
+    def _switch(self, source: str, graphs: list[ox.NamedNode], count: int, metadata: dict[str, str]) -> None:
+        """Point ``source`` at ``graphs`` (one atomic update), then drop the graphs it pointed at before."""
         old = [row["g"].value for row in self._select(
             f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}")]  # fmt: skip
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         facts = [
             f"<{source}> a <{RG}LoadedSource>",
-            f"<{source}> <{RG}currentGraph> <{graph.value}>",
+            *(f"<{source}> <{RG}currentGraph> <{graph.value}>" for graph in graphs),
             f"<{source}> <{RG}importedAt> {_literal(now, XSD + 'dateTime')}",
             f"<{source}> <http://www.w3.org/ns/void#triples> {_literal(str(count), XSD + 'integer')}",
             f"<{source}> <{DCTERMS}title> {_literal(metadata['title'])}",
@@ -264,7 +276,7 @@ class RoleStore:
             f"INSERT DATA {{ GRAPH <{REGISTRY.value}> {{ {' . '.join(facts)} }} }}"
         )
         for name in old:
-            if name != graph.value:
+            if name not in {graph.value for graph in graphs}:
                 self.store.remove_graph(ox.NamedNode(name))
 
     def load_source(
@@ -291,7 +303,7 @@ class RoleStore:
         except BaseException:
             self.store.remove_graph(graph)
             raise
-        self._switch(source, graph, written, metadata)
+        self._switch(source, [graph], written, metadata)
         return written
 
     def remove_source(self, source: str) -> None:
