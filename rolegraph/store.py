@@ -68,8 +68,12 @@ class SourceInfo:
     summary: str
 
 
+SHIPPED_LAYOUT = "one graph per shipped file"
+"""Part of the shipped digest: a store written with another layout reloads the shipped files on its next open."""
+
+
 def _shipped_digest() -> str:
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(__version__.encode() + b"\0" + SHIPPED_LAYOUT.encode())
     for source in [resources.vocabulary_file(), *resources.data_files()]:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
