@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -41,8 +42,8 @@ class QueryEngine(Protocol):
 
     name: str
 
-    def select(self, query: BoundQuery) -> ResultTable:
-        """The rows of a bound named SELECT query."""
+    def select(self, query: BoundQuery, limit: int | None = None) -> ResultTable:
+        """The rows of a bound named SELECT query (only the first ``limit`` of them, when given)."""
 
     def execute(
         self,
@@ -101,12 +102,12 @@ class RdflibEngine:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def select(self, query: BoundQuery) -> ResultTable:
+    def select(self, query: BoundQuery, limit: int | None = None) -> ResultTable:
         with _no_graph_loading():
             answer = _rdflib_answer(self.graph.query(_prepare(query.text)))
         if not isinstance(answer, ResultTable):
             raise TypeError(f"query {query.query.name!r} is not a SELECT query")
-        return answer
+        return answer if limit is None else ResultTable(answer.variables, answer.rows[:limit])
 
     def execute(
         self,
@@ -179,7 +180,11 @@ class OxigraphEngine:
         return cls(store)
 
     def _answer(
-        self, text: str, default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None
+        self,
+        text: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> Answer:
         import pyoxigraph as ox
 
@@ -196,7 +201,10 @@ class OxigraphEngine:
             result = self.store.query(text, default_graph=self.default_graphs, named_graphs=self.default_graphs)
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
-            rows = tuple(tuple(from_oxigraph(solution[i]) for i in range(len(variables))) for solution in result)
+            # Rows past the limit are not converted to rdflib terms (that conversion costs more than the query's
+            # own work when a ranking returns thousands of rows).
+            solutions = result if limit is None else itertools.islice(result, limit)
+            rows = tuple(tuple(from_oxigraph(solution[i]) for i in range(len(variables))) for solution in solutions)
             return ResultTable(variables, rows)
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
@@ -206,8 +214,8 @@ class OxigraphEngine:
             graph.add(terms)  # type: ignore[arg-type]  # a triple's terms are never None
         return graph
 
-    def select(self, query: BoundQuery) -> ResultTable:
-        answer = self._answer(query.text)
+    def select(self, query: BoundQuery, limit: int | None = None) -> ResultTable:
+        answer = self._answer(query.text, limit=limit)
         if not isinstance(answer, ResultTable):
             raise TypeError(f"query {query.query.name!r} is not a SELECT query")
         return answer
@@ -239,6 +247,9 @@ def select(
     target: Graph | QueryEngine,
     query: str | NamedQuery,
     values: Mapping[str, Identifier | Sequence[Identifier]] | None = None,
+    *,
+    limit: int | None = None,
 ) -> ResultTable:
-    """Run the named SELECT ``query`` with ``values`` bound (see :func:`rolegraph.queries.bind`)."""
-    return as_engine(target).select(bind(query, values))
+    """Run the named SELECT ``query`` with ``values`` bound (see :func:`rolegraph.queries.bind`); with ``limit``,
+    only its first rows."""
+    return as_engine(target).select(bind(query, values), limit)

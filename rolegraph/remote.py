@@ -281,10 +281,12 @@ class SparqlHttpEngine:
             "not SPARQL results; is this the address of a SPARQL endpoint?"
         )
 
-    def select(self, query: BoundQuery) -> ResultTable:
+    def select(self, query: BoundQuery, limit: int | None = None) -> ResultTable:
         answer = self._post(query.text, RESULTS_JSON)
         if not isinstance(answer, ResultTable):
             raise EndpointError(f"{self.endpoint}: answered the SELECT query {query.query.name!r} without rows.")
+        if limit is not None:
+            answer = ResultTable(answer.variables, answer.rows[:limit])
         return _restore_bound_iris(answer, query)
 
     def execute(

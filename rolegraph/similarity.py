@@ -45,8 +45,7 @@ def similar_roles(graph: Graph | QueryEngine, role: URIRef, limit: int | None = 
 
     Ranks with ``rank-similar-roles``, then asks ``similar-roles`` for the shared nodes of the top ones only.
     """
-    ranking = list(select(graph, "rank-similar-roles", {"role": role}))
-    top = ranking[:limit] if limit is not None else ranking
+    top = list(select(graph, "rank-similar-roles", {"role": role}, limit=limit))
     if not top:
         return []
     nodes: dict[str, list[SharedNode]] = {str(row.other): [] for row in top}
