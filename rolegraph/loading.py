@@ -36,7 +36,13 @@ def _import_release(
     store: RoleStore, report: ImportReport, key: str, metadata: dict[str, str], triples: Iterator[Triple]
 ) -> ImportReport:
     """Load ``triples`` as the new release of source ``key``; the report's summary goes into the registry."""
-    report.triples = store.load_source(f"{ID}source/{key}", key, metadata, _with_summary(triples, report, metadata))
+    try:
+        report.triples = store.load_source(f"{ID}source/{key}", key, metadata, _with_summary(triples, report, metadata))
+    except ValueError as error:  # pyoxigraph refuses a term made from the row (an identifier with a space, ...)
+        raise InputError(
+            f"{report.where or key}: {error}: the row holds a value that cannot be part of an IRI or literal. "
+            "Fix the row; the store is as it was."
+        ) from None
     return report
 
 

@@ -236,3 +236,16 @@ def test_quotes_in_onet_text_are_ordinary_characters(tmp_path: Path) -> None:
     assert run("--store", str(tmp_path / "store"), "import", "onet", str(folder)).returncode == 0
     shown = run("--store", str(tmp_path / "store"), "show", "27-2012.00").stdout
     assert '- Plan "and coordinate productions.  [O*NET 99.9 Database]' in shown
+
+
+def test_an_identifier_that_cannot_be_an_iri(tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_inputs.py: a Task ID with a NUL byte or a space escaped as pyoxigraph's ValueError."""
+    folder = tmp_path / "onet"
+    shutil.copytree(DATA / "onet-mini", folder)
+    _rewrite(folder / "Task Statements.txt", lambda t: t.replace("\t1\t", "\t1 2\t", 1))
+    store = tmp_path / "store"
+    assert run("--store", str(store), "import", "esco", str(DATA / "esco-mini")).returncode == 0
+    done = run("--store", str(store), "import", "onet", str(folder))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert "Task Statements.txt:2: Invalid IRI code point ' '" in done.stderr and "the store is as it was" in done.stderr
+    assert "O*NET" not in run("--store", str(store), "sources").stdout

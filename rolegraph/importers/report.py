@@ -22,6 +22,8 @@ class ImportReport:
     triples: int = 0
     progress: Callable[[str, int], None] | None = None
     """Called with (file name, rows read so far) as files are read; for progress bars."""
+    where: str = ""
+    """The file and line of the row being imported (``path:line``), for messages about it."""
 
     def skip(self, reason: str, count: int = 1) -> None:
         """Count ``count`` rows skipped for ``reason``."""

@@ -89,4 +89,5 @@ def read_table(
                     raise RowError(path, line, None, f"{len(row)} fields where the header has {len(header)}")
                 report.skip(f"rows with the wrong number of fields in {path.name}")
                 continue
+            report.where = f"{path}:{line}"
             yield line, dict(zip(header, row, strict=True))
