@@ -5,7 +5,8 @@
 Targets, and what counts as a finding (anything else is the expected, clear refusal):
 - turtle: mutated Turtle (bytes deleted, inserted, replaced in the shipped data) through ``parse_into``: any exception
   other than rolegraph's DataSyntaxError / InputError;
-- csv: mutated ESCO and O*NET fixture files through the importers: any exception other than InputError;
+- csv: mutated ESCO and O*NET fixture files through `import_esco` / `import_onet` into a store: any exception
+  other than InputError;
 - protocol: random methods, query strings, headers and bodies through ``read_request``: anything but ProtocolError;
 - safety: random queries built from SPARQL tokens (SERVICE, FROM, strings, IRIs, comments, prefixed names): the
   word scan lets a query through that the full parser refuses (SERVICE or FROM hidden from the scan).
@@ -33,9 +34,7 @@ from rdflib import Graph  # noqa: E402
 
 from rolegraph import resources  # noqa: E402
 from rolegraph.errors import InputError, RolegraphError  # noqa: E402
-from rolegraph.importers.esco import esco_triples  # noqa: E402
-from rolegraph.importers.onet import onet_triples  # noqa: E402
-from rolegraph.importers.report import ImportReport  # noqa: E402
+from rolegraph.loading import import_esco, import_onet  # noqa: E402
 from rolegraph.ontology import parse_into  # noqa: E402
 from rolegraph.protocol import ProtocolError, read_request  # noqa: E402
 from rolegraph.safety import UnsafeQueryError, check_query, quick_form  # noqa: E402
@@ -91,6 +90,10 @@ def main() -> int:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="rolegraph-fuzz-"))
     findings: list[str] = []
+    from rolegraph.store import RoleStore
+
+    opened = RoleStore.open(scratch / "store", writable=True)
+    store = opened.__enter__()  # one store for every import example; closed at the end
 
     @given(mutations(SEED_TURTLE))
     def turtle(data: bytes) -> None:
@@ -112,11 +115,9 @@ def main() -> int:
             shutil.rmtree(folder, ignore_errors=True)
             shutil.copytree(DATA / source, folder)
             (folder / file).write_bytes(data)
-            report = ImportReport(kind, "fuzz")
-            triples = esco_triples if kind == "esco" else onet_triples
+            importer = import_esco if kind == "esco" else import_onet
             try:
-                for _ in triples(folder, report):
-                    pass
+                importer(store, folder, release="fuzz")  # the path `rolegraph import` takes
             except InputError:
                 pass
             except Exception as error:
@@ -157,6 +158,7 @@ def main() -> int:
         found = run_target(name, test, args.examples, args.seed)
         print(f"{name:24} {args.examples} examples: {'FOUND ' + str(len(found)) if found else 'nothing found'}")
         findings += found
+    opened.__exit__(None, None, None)
     shutil.rmtree(scratch, ignore_errors=True)
     for finding in findings:
         print("\n" + finding)
