@@ -91,3 +91,19 @@ def test_a_store_that_does_not_exist(tmp_path: Path) -> None:
     done = run(tmp_path / "nothing", "roles")
     assert done.returncode == 2
     assert "no rolegraph store here yet" in done.stderr
+
+
+def test_two_releases_holding_the_same_facts_give_no_duplicates(tmp_path: Path) -> None:
+    """Oxigraph reads a list of graphs as a bag: a fact in two loaded releases must still be one row."""
+    once, twice = tmp_path / "once", tmp_path / "twice"
+    for store, releases in ((once, ["v9"]), (twice, ["v9", "v10"])):
+        for release in releases:
+            assert run(store, "import", "esco", str(DATA / "esco-mini"), "--release", release).returncode == 0
+    occupation = "http://data.europa.eu/esco/occupation/p1"
+    for args in (["show", occupation], ["compare", occupation, "http://data.europa.eu/esco/occupation/p2"],
+                 ["query", "shared-skills", "--bind", f"a={occupation}", "--bind",
+                  "b=http://data.europa.eu/esco/occupation/p2", "--format", "csv"],
+                 ["query", "rank-similar-roles", "--bind", f"role={occupation}", "--format", "csv"],
+                 ["roles"]):  # fmt: skip
+        single, double = run(once, *args).stdout, run(twice, *args).stdout
+        assert double.replace("ESCO v10; ESCO v9", "ESCO v9").replace("ESCO v10", "ESCO v9") == single, args
