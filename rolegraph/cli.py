@@ -377,26 +377,34 @@ def resolve(ctx: click.Context, name: str, fmt: str) -> None:
 @click.pass_context
 def sources(ctx: click.Context) -> None:
     """List the sources loaded in the store: release, date, licence, and the credit line each licence asks for."""
-    from .store import RoleStore
+    from .remote import is_store_url, remote_sources, store_url
+    from .store import RoleStore, default_store_path
 
-    path = _local_store(ctx, "`rolegraph sources`")
-    if not (Path(path) / "CURRENT").exists():
-        click.echo("No store yet: commands use rolegraph's built-in graph (CC BY 4.0).")
-        click.echo(f"`rolegraph import onet|esco|crosswalk ...` creates one at {path}.")
-        return
-    with RoleStore.open_for_reading(path) as store:
-        for info in store.sources():
-            release = info.release if len(info.release) < 20 else info.release[:12] + "..."
-            click.echo(
-                f"{_clean(info.title)}  (release {_clean(release)}; "
-                f"{info.triples:,} triples; imported {info.imported_at})"
-            )
-            if info.license:
-                click.echo(f"    licence: {info.license}")
-            if info.credit:
-                click.echo(f"    credit:  {_clean(info.credit)}")
-            if info.summary:
-                click.echo(f"    content: {_clean(info.summary)}")
+    obj = ctx.find_object(dict) or {}
+    spec = obj.get("store")
+    if spec is not None and is_store_url(spec):
+        infos = remote_sources(str(store_url(spec)))
+        if not infos:
+            click.echo(f"{store_url(spec)} holds no graph pushed by `rolegraph push`.")
+    else:
+        path = Path(spec) if spec is not None else default_store_path()
+        if not (path / "CURRENT").exists():
+            click.echo("No store yet: commands use rolegraph's built-in graph (CC BY 4.0).")
+            click.echo(f"`rolegraph import onet|esco|crosswalk ...` creates one at {path}.")
+            return
+        with RoleStore.open_for_reading(path) as store:
+            infos = store.sources()
+    for info in infos:
+        release = info.release if len(info.release) < 20 else info.release[:12] + "..."
+        click.echo(
+            f"{_clean(info.title)}  (release {_clean(release)}; {info.triples:,} triples; imported {info.imported_at})"
+        )
+        if info.license:
+            click.echo(f"    licence: {info.license}")
+        if info.credit:
+            click.echo(f"    credit:  {_clean(info.credit)}")
+        if info.summary:
+            click.echo(f"    content: {_clean(info.summary)}")
 
 
 @cli.group("import")

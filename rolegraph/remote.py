@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -30,7 +30,18 @@ from .errors import EndpointError
 from .queries import BoundQuery
 from .results import ResultTable
 
-__all__ = ["Credentials", "SparqlHttpEngine", "http_request", "is_store_url", "parse_results_json", "store_url"]
+if TYPE_CHECKING:
+    from .store import SourceInfo
+
+__all__ = [
+    "Credentials",
+    "SparqlHttpEngine",
+    "http_request",
+    "is_store_url",
+    "parse_results_json",
+    "remote_sources",
+    "store_url",
+]
 
 SCHEMES = ("sparql+http://", "sparql+https://")
 REGISTRY_GRAPH = "https://w3id.org/rolegraph/graph/registry"
@@ -307,3 +318,14 @@ class SparqlHttpEngine:
             # Virtuoso 7 answers an ASK that has a dataset with one row of one variable (__ASK_RETVAL, 1 or 0).
             return any(term is not None and str(term) not in ("0", "false") for row in answer.rows for term in row)
         return answer
+
+
+def remote_sources(endpoint: str, credentials: Credentials | None = None) -> list[SourceInfo]:
+    """The sources a server holds, as ``rolegraph push`` recorded them (:class:`rolegraph.store.SourceInfo`)."""
+    from .store import SOURCE_FIELDS, SOURCES_QUERY, sources_from_rows
+
+    answer = SparqlHttpEngine(endpoint, credentials=credentials)._post(SOURCES_QUERY, RESULTS_JSON, dataset=False)
+    assert isinstance(answer, ResultTable)
+    rows = [{name: ("" if row[i] is None else str(row[i])) for i, name in enumerate(answer.variables)}
+            for row in answer.rows]  # fmt: skip
+    return sources_from_rows([{name: row.get(name, "") for name in SOURCE_FIELDS} for row in rows])

@@ -83,6 +83,49 @@ def _literal(value: str, datatype: str | None = None) -> ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
 
 
+SOURCE_FIELDS = ("source", "title", "release", "date", "license", "credit", "at", "count", "g", "summary")
+SOURCES_QUERY = f"""
+    SELECT ?source ?title ?release ?date ?license ?credit ?at ?count ?g ?summary WHERE {{
+      GRAPH <{REGISTRY.value}> {{
+        ?source <{RG}currentGraph> ?g ; <{DCTERMS}title> ?title ; <{RG}release> ?release ;
+                <{RG}importedAt> ?at ; <http://www.w3.org/ns/void#triples> ?count .
+        OPTIONAL {{ ?source <{DCTERMS}date> ?date }}
+        OPTIONAL {{ ?source <{DCTERMS}license> ?license }}
+        OPTIONAL {{ ?source <{RG}creditLine> ?credit }}
+        OPTIONAL {{ ?source <{DCTERMS}description> ?summary }}
+      }}
+    }} ORDER BY (?source != <{SHIPPED}>) ?title ?g"""
+"""The registry's record of every loaded source, one row per current graph (also run on SPARQL servers after push)."""
+
+
+def _utc(stamp: str) -> str:
+    """An xsd:dateTime as UTC with a Z, however the store wrote it (servers write +00:00 for Z)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        return stamp
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sources_from_rows(rows: Iterable[dict[str, str]]) -> list[SourceInfo]:
+    """Sources from rows of :data:`SOURCES_QUERY` (values as text); a source with several graphs is one entry."""
+    infos: list[SourceInfo] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row["source"] in seen:
+            index = seen[row["source"]]
+            infos[index] = replace(infos[index], graph=infos[index].graph + " " + row["g"])
+            continue
+        seen[row["source"]] = len(infos)
+        infos.append(
+            SourceInfo(row["source"], row["title"], row["release"], row["date"], row["license"], row["credit"],
+                       _utc(row["at"]), int(row["count"] or 0), row["g"], row["summary"])
+        )  # fmt: skip
+    return infos
+
+
 class RoleStore:
     """An opened store. Use :meth:`open` (a context manager) rather than the constructor."""
 
@@ -174,35 +217,10 @@ class RoleStore:
 
     def sources(self) -> list[SourceInfo]:
         """Every loaded source, the shipped graph first."""
-        query = f"""
-            SELECT ?source ?title ?release ?date ?license ?credit ?at ?count ?g ?summary WHERE {{
-              GRAPH <{REGISTRY.value}> {{
-                ?source <{RG}currentGraph> ?g ; <{DCTERMS}title> ?title ; <{RG}release> ?release ;
-                        <{RG}importedAt> ?at ; <http://www.w3.org/ns/void#triples> ?count .
-                OPTIONAL {{ ?source <{DCTERMS}date> ?date }}
-                OPTIONAL {{ ?source <{DCTERMS}license> ?license }}
-                OPTIONAL {{ ?source <{RG}creditLine> ?credit }}
-                OPTIONAL {{ ?source <{DCTERMS}description> ?summary }}
-              }}
-            }} ORDER BY (?source != <{SHIPPED}>) ?title ?g"""
-        infos: list[SourceInfo] = []
-        seen: dict[str, int] = {}
-        for s in self._select(query):
-            if s["source"].value in seen:  # a source with several graphs (the shipped files): one entry
-                index = seen[s["source"].value]
-                infos[index] = replace(infos[index], graph=infos[index].graph + " " + s["g"].value)
-                continue
-            seen[s["source"].value] = len(infos)
-
-            def text(name: str, solution: Any = s) -> str:
-                term = solution[name]
-                return "" if term is None else term.value
-
-            infos.append(
-                SourceInfo(text("source"), text("title"), text("release"), text("date"), text("license"),
-                           text("credit"), text("at"), int(text("count") or 0), text("g"), text("summary"))
-            )  # fmt: skip
-        return infos
+        rows = []
+        for solution in self._select(SOURCES_QUERY):
+            rows.append({name: ("" if solution[name] is None else solution[name].value) for name in SOURCE_FIELDS})
+        return sources_from_rows(rows)
 
     def engine(self) -> OxigraphEngine:
         """A query engine over the union of the current graphs."""

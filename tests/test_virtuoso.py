@@ -98,6 +98,7 @@ def test_named_queries_on_virtuoso_equal_the_store(pushed: str, mini_store: Path
 
 
 COMMANDS = [
+    ["sources"],
     ["compare", "27-2012.00", "11-3051.00", "--format", "json"],
     ["compare", "27-2012.00", ESCO_PRODUCER, "role:producer"],
     ["compare", "role:production-manager", "role:producer", "--format", "csv"],
