@@ -25,7 +25,7 @@ from typing import Any
 
 from generate import BASE, generate, role_iri
 from rdflib import Graph, Literal, URIRef
-from timing import median_seconds
+from timing import bounded, median_seconds
 
 import rolegraph
 from rolegraph.compare import compare_roles
@@ -50,21 +50,6 @@ def times(work: Callable[[], object], seconds: float, least: int = 5, most: int 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def bounded(work: Callable[[], object], limit: float) -> float | None:
-    """Seconds of one call of ``work`` in a forked child (it sees this process's data), or None past ``limit``."""
-    import multiprocessing
-
-    child = multiprocessing.get_context("fork").Process(target=work)
-    start = time.perf_counter()
-    child.start()
-    child.join(limit)
-    if child.is_alive():
-        child.kill()
-        child.join()
-        return None
-    return time.perf_counter() - start
 
 
 def bindings(roles: int) -> dict[str, dict[str, Any]]:

@@ -23,6 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from timing import bounded
 from timing import median_seconds as median
 
 import rolegraph
@@ -38,22 +39,6 @@ A, B = "video and motion picture producer", "performance production manager"
 RDFLIB_LIMIT = 120.0
 """Seconds the rdflib baseline may take for one most-similar run (half that for one compare) before it is stopped
 and reported as "> limit": rdflib's engine does not finish these queries over a whole release in any useful time."""
-
-
-def bounded(work: Callable[[], object], limit: float) -> float | None:
-    """Seconds one call of ``work`` takes in a forked child (it sees this process's data), or None past ``limit``."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    start = time.perf_counter()
-    child = context.Process(target=work)
-    child.start()
-    child.join(limit)
-    if child.is_alive():
-        child.kill()
-        child.join()
-        return None
-    return time.perf_counter() - start
 
 
 def import_in_subprocess(store: Path, kind: str, folder: Path) -> tuple[float, int, int]:

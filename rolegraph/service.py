@@ -4,11 +4,11 @@ body. Runs inside a worker process (see :mod:`rolegraph.workers`) with the graph
 
 from __future__ import annotations
 
-import os
 import urllib.parse
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
@@ -47,23 +47,23 @@ class SiteContext:
 
 
 def open_site(spec: str | None, timeout: float, max_rows: int) -> SiteContext:
-    """Open the graph ``spec`` names (see :func:`rolegraph.targets.open_graph`) for the worker's lifetime."""
-    from .remote import is_store_url
+    """Open the graph ``spec`` names (see :func:`rolegraph.targets.open_graph`) for the worker's lifetime; a local
+    store is opened once, for both its graph and its sources."""
+    from .remote import is_store_url, remote_sources, store_url
+    from .store import RoleStore, SourceInfo, default_store_path
     from .targets import describe_target, open_graph
 
     stack = ExitStack()  # kept open until the worker process ends
-    graph = stack.enter_context(open_graph(spec))
-    sources: list[dict[str, str]] = []
-    if spec is None or not is_store_url(spec):
-        from .store import RoleStore, default_store_path
-
-        path = spec or default_store_path()
-        if os.path.exists(os.path.join(path, "CURRENT")):
-            store = stack.enter_context(RoleStore.open(path))
-            sources = [
-                {"title": s.title, "release": s.release[:12], "license": s.license, "credit": s.credit}
-                for s in store.sources()
-            ]
+    found: list[SourceInfo] = []
+    path = Path(spec) if spec is not None and not is_store_url(spec) else default_store_path()
+    if (spec is None or not is_store_url(spec)) and (path / "CURRENT").exists():
+        store = stack.enter_context(RoleStore.open_for_reading(path))
+        graph, found = RoleGraph(store.engine()), store.sources()
+    else:
+        graph = stack.enter_context(open_graph(spec))
+        if spec is not None and is_store_url(spec):
+            found = remote_sources(str(store_url(spec)))
+    sources = [{"title": s.title, "release": s.release[:12], "license": s.license, "credit": s.credit} for s in found]
     if not sources:
         sources = [{"title": "rolegraph's own vocabulary, data and links", "release": "built in",
                     "license": "https://creativecommons.org/licenses/by/4.0/", "credit": ""}]  # fmt: skip

@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -23,6 +24,7 @@ _DATA_HOME = tempfile.mkdtemp(prefix="rolegraph-test-data-home-")
 os.environ["XDG_DATA_HOME"] = _DATA_HOME
 os.environ.pop("ROLEGRAPH_STORE", None)
 ARTICLE = SHARED / "sources" / "production-manager-vs-producer.txt"
+CHROMIUM = os.environ.get("ROLEGRAPH_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +73,19 @@ def served(mini_store: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         server.pool.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, driven by Playwright; a skip with the reason where either is missing."""
+    api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)")
+    with api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )  # fmt: skip
+        yield launched
+        launched.close()

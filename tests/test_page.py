@@ -18,9 +18,8 @@ import rolegraph
 from rolegraph.network import comparison_network
 from rolegraph.render import network_page
 
-from .conftest import REPO
+from .conftest import CHROMIUM, REPO
 
-CHROMIUM = os.environ.get("ROLEGRAPH_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
 ID = "https://w3id.org/rolegraph/id/"
 HOSTILE_LABEL = "<img src=x onerror=alert(1)></script>"
@@ -30,18 +29,6 @@ playwright_api = pytest.importorskip(
 )
 if not Path(CHROMIUM).exists():
     pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )  # fmt: skip
-        yield launched
-        launched.close()
 
 
 def write_page(directory: Path, name: str, network: nx.MultiGraph) -> Path:

@@ -12,26 +12,15 @@ from typing import Any
 
 import pytest
 
-from .test_page import CHROMIUM, playwright_api
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)", allow_module_level=True)
-
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )  # fmt: skip
-        opened = browser.new_page()
-        errors: list[str] = []
-        opened.on("pageerror", lambda error: errors.append(str(error)))
-        opened.errors = errors
-        yield opened
-        browser.close()
+def page(browser: Any) -> Iterator[Any]:
+    opened = browser.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.errors = errors
+    yield opened
+    opened.close()
 
 
 def test_the_query_form_runs_a_query(served: str, page: Any) -> None:

@@ -24,6 +24,7 @@ from rolegraph.remote import SparqlHttpEngine
 from rolegraph.store import RoleStore
 
 from .test_engines import CASES, normal
+from .test_remote import COMMANDS as REMOTE_COMMANDS
 from .virtuoso import Virtuoso, start_virtuoso, virtuoso_missing
 
 if (why := virtuoso_missing()) is not None:
@@ -97,19 +98,8 @@ def test_named_queries_on_virtuoso_equal_the_store(pushed: str, mini_store: Path
     assert as_rows(actual) == as_rows(expected)
 
 
-COMMANDS = [
-    ["sources"],
-    ["compare", "27-2012.00", "11-3051.00", "--format", "json"],
-    ["compare", "27-2012.00", ESCO_PRODUCER, "role:producer"],
-    ["compare", "role:production-manager", "role:producer", "--format", "csv"],
-    ["show", "27-2012.00"],
-    ["show", ESCO_PRODUCER],
-    ["roles"],
-    ["resolve", "production manager", "--format", "json"],
-    ["query", "shared-skills", "--bind", "a=27-2012.00", "--bind", "b=11-3051.00", "--format", "json"],
-    ["query", "similar-roles", "--bind", "role=role:producer", "--format", "csv"],
-    ["graph", "--role", "27-2012.00", "--role", "role:producer", "--format", "json"],
-]
+# The commands tests/test_remote.py runs against `rolegraph serve`, and `sources` (which reads the pushed registry).
+COMMANDS = [["sources"], *REMOTE_COMMANDS]
 
 
 def rounded(text: str) -> str:
