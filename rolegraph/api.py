@@ -74,12 +74,20 @@ class RoleGraph:
         named = get_query(name)
         return self.engine.select(bind(named, coerce_values(self.engine, named, params)))
 
-    def sparql(self, text: str, *, allow_network: bool = False) -> Answer:
-        """Run any SELECT, ASK, CONSTRUCT or DESCRIBE; SERVICE and FROM are refused unless ``allow_network``."""
+    def sparql(self, text: str, *, allow_network: bool = False, limit: int | None = None) -> Answer:
+        """Run any SELECT, ASK, CONSTRUCT or DESCRIBE (at most ``limit`` rows or triples when given). SERVICE and
+        FROM are refused unless ``allow_network``, and without it the query runs where it cannot open a network
+        connection or a file (see :mod:`rolegraph.sandbox`). Raises :class:`rolegraph.errors.InputError` for a
+        query that does not parse, is refused or cannot run."""
         from .safety import check_query
 
-        check_query(text, allow_network=allow_network)
-        return self.engine.execute(text, allow_network=allow_network)
+        checked = check_query(text, allow_network=allow_network, own_graphs=self.engine.graph_names())
+        dataset: dict[str, list[str]] = {}
+        if checked.from_graphs or checked.from_named_graphs:
+            dataset = {"default_graphs": list(checked.from_graphs), "named_graphs": list(checked.from_named_graphs)}
+        if allow_network and dataset:
+            dataset = {}  # the engine reads FROM itself (and may fetch it)
+        return self.engine.execute(checked.text, allow_network=allow_network, limit=limit, **dataset)
 
     def __repr__(self) -> str:
         return f"<RoleGraph: {len(self.roles())} profiled roles, {self.engine.name} engine>"

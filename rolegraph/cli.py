@@ -247,14 +247,14 @@ def sparql(ctx: click.Context, source: TextIO, fmt: str | None, allow_network: b
         text = source.read()
     except UnicodeDecodeError:
         raise InputError(f"{source.name}: the query is not UTF-8 text.") from None
-    checked = check_query(text, allow_network=allow_network, source=source.name)
+    checked = check_query(text, allow_network=allow_network, source=source.name)  # syntax errors name the file
     graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
     fmt = fmt or ("ttl" if graph_form else "table")
     if graph_form != (fmt in GRAPH_FORMATS):
         allowed = GRAPH_FORMATS if graph_form else RESULT_FORMATS
         raise InputError(f"--format {fmt} does not fit a {checked.form} query; use one of {', '.join(allowed)}.")
     try:
-        answer = _graph(ctx).sparql(text, allow_network=allow_network)
+        answer = _graph(ctx).sparql(checked.text, allow_network=allow_network)
     except OSError as error:
         raise InputError(f"the query could not reach a remote resource: {error}.") from None
     if isinstance(answer, Graph):

@@ -14,15 +14,18 @@ True
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 
+from .errors import QueryError
 from .queries import BoundQuery, NamedQuery, bind
 from .results import ResultTable
 
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
 
 __all__ = ["Answer", "OxigraphEngine", "QueryEngine", "RdflibEngine", "as_engine", "select"]
+
+T = TypeVar("T")
 
 Answer = ResultTable | bool | Graph
 """What a query gives: rows (SELECT), a truth value (ASK) or a graph (CONSTRUCT, DESCRIBE)."""
@@ -52,25 +57,74 @@ class QueryEngine(Protocol):
         allow_network: bool = False,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> Answer:
         """Any SELECT, ASK, CONSTRUCT or DESCRIBE query text (checked by the caller for safety); ``default_graphs``
-        and ``named_graphs`` (names from :meth:`graph_names`) replace the engine's dataset for this query."""
+        and ``named_graphs`` (names from :meth:`graph_names`) replace the engine's dataset for this query. With
+        ``limit``, at most that many rows (or triples) are read from the engine: ask for one more than you keep to
+        know whether the answer was cut. :class:`rolegraph.errors.QueryError` for a query the engine refuses."""
 
     def graph_names(self) -> list[str]:
         """The named graphs of the engine's dataset (what FROM, FROM NAMED and GRAPH may name)."""
 
 
+_network = threading.local()  # .allowed: this thread may run SERVICE (set only around an allowed query)
+
+
 @contextmanager
-def _no_graph_loading() -> Iterator[None]:
-    """Stop rdflib from fetching FROM / FROM NAMED graphs over the network or from files while a query runs."""
+def _rdflib_network(allowed: bool) -> Iterator[None]:
+    """While a query runs on rdflib: FROM / FROM NAMED never load graphs, and SERVICE runs only when ``allowed``."""
     import rdflib.plugins.sparql as rdflib_sparql  # imported here: only the rdflib engine needs it
 
-    before = rdflib_sparql.SPARQL_LOAD_GRAPHS
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    _guard_rdflib_service()
+    before, previous = rdflib_sparql.SPARQL_LOAD_GRAPHS, getattr(_network, "allowed", False)
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = allowed
+    _network.allowed = allowed
     try:
         yield None
     finally:
         rdflib_sparql.SPARQL_LOAD_GRAPHS = before
+        _network.allowed = previous
+
+
+@lru_cache(maxsize=1)
+def _guard_rdflib_service() -> None:
+    """Make rdflib's SERVICE refuse to run in any thread that was not allowed the network (a wall that holds even
+    if the safety check missed a SERVICE)."""
+    from rdflib.plugins.sparql import evaluate
+
+    original = evaluate.evalServiceQuery
+
+    def guarded(ctx: Any, part: Any) -> Any:
+        if not getattr(_network, "allowed", False):
+            raise QueryError("the query uses SERVICE, which would reach the network; rolegraph refuses that unless "
+                             "you pass --allow-network.")  # fmt: skip
+        return original(ctx, part)
+
+    evaluate.evalServiceQuery = guarded
+
+
+def _sandboxed(function: Callable[..., T], *args: Any, allow_network: bool, write: Sequence[Path] = ()) -> T:
+    """``function(*args)`` in the sandbox thread (no network, no files but rolegraph's), or here when the user
+    allowed the network."""
+    if allow_network:
+        return function(*args)
+    from .sandbox import shared_sandbox
+
+    return shared_sandbox(write).run(function, *args)
+
+
+_WALLED = ("the query tried to reach the network or a file, which rolegraph does not allow here; pass "
+           "--allow-network to let SERVICE and FROM through.")  # fmt: skip
+
+
+def _query_error(engine: str, error: BaseException) -> QueryError:
+    """A user's query that an engine refused or failed on, as a clear error (the engine's own words, position
+    included when it gives one)."""
+    message = str(error).strip() or type(error).__name__
+    if isinstance(error, RecursionError):
+        message = "the query nests too deeply for the engine"
+    return QueryError(f"the query cannot run on {engine}: {message}")
 
 
 @lru_cache(maxsize=256)
@@ -80,16 +134,16 @@ def _prepare(text: str) -> Query:
     return prepareQuery(text)
 
 
-def _rdflib_answer(result: object) -> Answer:
+def _rdflib_answer(result: object, limit: int | None = None) -> Answer:
     kind = getattr(result, "type", None)
     if kind == "SELECT":
         variables = tuple(str(v) for v in (result.vars or []))  # type: ignore[attr-defined]
-        rows = tuple(tuple(row) for row in result)  # type: ignore[attr-defined]
+        rows = tuple(tuple(row) for row in itertools.islice(result, limit))  # type: ignore[call-overload]
         return ResultTable(variables, rows)
     if kind == "ASK":
         return bool(result.askAnswer)  # type: ignore[attr-defined]
     graph = Graph()
-    for triple in result.graph or ():  # type: ignore[attr-defined]
+    for triple in itertools.islice(result.graph or (), limit):  # type: ignore[attr-defined]
         graph.add(triple)
     return graph
 
@@ -102,12 +156,15 @@ class RdflibEngine:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
+    def _run(self, text: str | Query, allow_network: bool, limit: int | None) -> Answer:
+        with _rdflib_network(allow_network):
+            return _rdflib_answer(self.graph.query(text), limit)
+
     def select(self, query: BoundQuery, limit: int | None = None) -> ResultTable:
-        with _no_graph_loading():
-            answer = _rdflib_answer(self.graph.query(_prepare(query.text)))
+        answer = _sandboxed(self._run, _prepare(query.text), False, limit, allow_network=False)
         if not isinstance(answer, ResultTable):
             raise TypeError(f"query {query.query.name!r} is not a SELECT query")
-        return answer if limit is None else ResultTable(answer.variables, answer.rows[:limit])
+        return answer
 
     def execute(
         self,
@@ -116,13 +173,22 @@ class RdflibEngine:
         allow_network: bool = False,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> Answer:
         if default_graphs or named_graphs:
-            raise ValueError("the in-memory graph has no named graphs")
-        if allow_network:
-            return _rdflib_answer(self.graph.query(text))
-        with _no_graph_loading():
-            return _rdflib_answer(self.graph.query(text))
+            raise QueryError("the in-memory graph has no named graphs; query it without FROM or a dataset.")
+        try:
+            return _sandboxed(self._run, text, allow_network, limit, allow_network=allow_network)
+        except (QueryError, MemoryError, KeyboardInterrupt):
+            raise
+        except PermissionError:
+            if allow_network:
+                raise
+            raise QueryError(_WALLED) from None
+        except OSError:
+            raise  # the network or a file, reached with --allow-network: the caller says what failed
+        except Exception as error:  # rdflib raises bare Exception, ValueError, re.error, ... for a bad query
+            raise _query_error("rdflib", error) from None
 
     def graph_names(self) -> list[str]:
         return []
@@ -166,9 +232,13 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store, default_graphs: Sequence[Any] | None = None) -> None:
+    def __init__(
+        self, store: ox.Store, default_graphs: Sequence[Any] | None = None, folder: str | Path | None = None
+    ) -> None:
         self.store = store
         self.default_graphs = list(default_graphs) if default_graphs is not None else None
+        self.folder = Path(folder) if folder is not None else None
+        """Where the store lives on disk (the only files a sandboxed query may touch), None in memory."""
 
     @classmethod
     def from_graph(cls, graph: Graph) -> OxigraphEngine:
@@ -209,13 +279,17 @@ class OxigraphEngine:
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         graph = Graph()
-        for triple in result:
+        for triple in itertools.islice(result, limit):
             terms = (from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object))
             graph.add(terms)  # type: ignore[arg-type]  # a triple's terms are never None
         return graph
 
+    def _sandboxed(self, allow_network: bool, *args: Any) -> Answer:
+        folders = [self.folder] if self.folder is not None else []
+        return _sandboxed(self._answer, *args, allow_network=allow_network, write=folders)
+
     def select(self, query: BoundQuery, limit: int | None = None) -> ResultTable:
-        answer = self._answer(query.text, limit=limit)
+        answer = self._sandboxed(False, query.text, None, None, limit)
         if not isinstance(answer, ResultTable):
             raise TypeError(f"query {query.query.name!r} is not a SELECT query")
         return answer
@@ -227,8 +301,16 @@ class OxigraphEngine:
         allow_network: bool = False,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> Answer:
-        return self._answer(text, default_graphs, named_graphs)
+        try:
+            return self._sandboxed(allow_network, text, default_graphs, named_graphs, limit)
+        except (SyntaxError, ValueError, RuntimeError, TypeError, OverflowError, RecursionError) as error:
+            raise _query_error("Oxigraph", error) from None
+        except PermissionError:
+            if allow_network:
+                raise
+            raise QueryError(_WALLED) from None
 
     def graph_names(self) -> list[str]:
         if self.default_graphs is not None:

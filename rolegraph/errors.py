@@ -11,6 +11,7 @@ __all__ = [
     "EndpointError",
     "InputError",
     "OutputError",
+    "QueryError",
     "QueryParameterError",
     "ResourceMissingError",
     "RolegraphError",
@@ -76,6 +77,11 @@ class UnknownQueryError(InputError):
         self.name = name
         self.valid = valid
         super().__init__(f"no query named {name!r}. Valid names: {', '.join(valid)}.")
+
+
+class QueryError(InputError):
+    """A query the engine refuses or cannot evaluate (a syntax it rejects, an unknown prefix, a bad regular
+    expression, a limit too large, ...). The message says what and, when the engine says it, where (line:column)."""
 
 
 class QueryParameterError(InputError):

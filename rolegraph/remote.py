@@ -307,6 +307,7 @@ class SparqlHttpEngine:
         allow_network: bool = False,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> Answer:
         from .safety import query_form
 
@@ -317,6 +318,8 @@ class SparqlHttpEngine:
         if form == "ASK" and isinstance(answer, ResultTable):
             # Virtuoso 7 answers an ASK that has a dataset with one row of one variable (__ASK_RETVAL, 1 or 0).
             return any(term is not None and str(term) not in ("0", "false") for row in answer.rows for term in row)
+        if limit is not None and isinstance(answer, ResultTable):
+            answer = ResultTable(answer.variables, answer.rows[:limit])
         return answer
 
 

@@ -1,5 +1,10 @@
-"""Check a user's SPARQL before it runs: it must parse, be a query (not an update), and not reach the network or the
-file system (SERVICE, FROM, FROM NAMED) unless the user allowed it.
+"""Check a user's SPARQL before it runs: it must be SPARQL both engines read the same way, parse, be a query (not an
+update), and not reach the network or the file system (SERVICE, FROM, FROM NAMED) unless the user allowed it.
+
+The text that is checked is the text that runs: :func:`check_query` normalises it (see
+:func:`rolegraph.lexer.normalise`) and returns the normalised text in :attr:`CheckedQuery.text`; callers execute
+that, never the text they were given. SERVICE and FROM are looked for twice, in the grammar's tokens (as a parser
+reads them, :func:`rolegraph.lexer.tokens`) and in rdflib's parse tree; either finding one is enough to refuse.
 
 >>> check_query("SELECT * WHERE { ?s ?p ?o }").form
 'SELECT'
@@ -11,8 +16,10 @@ rolegraph.safety.UnsafeQueryError: the query uses SERVICE <http://example.org/sp
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyparsing
@@ -20,10 +27,13 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from .errors import InputError
+from .lexer import MAX_NESTING, LexicalError, Token, normalise, tokens
 
-__all__ = ["CheckedQuery", "QuerySyntaxError", "UnsafeQueryError", "check_query", "query_form", "quick_form"]
+__all__ = ["CheckedQuery", "QuerySyntaxError", "UnsafeQueryError", "check_query", "query_form"]
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_UPDATE_WORDS = {"LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
+_PREFIX_OPERATORS = {"!", "-", "+", "^"}
 
 
 class QuerySyntaxError(InputError):
@@ -33,7 +43,7 @@ class QuerySyntaxError(InputError):
         self.line = line
         self.column = column
         self.detail = detail
-        pointer = f"\n  {text_line}\n  {' ' * (column - 1)}^" if text_line.strip() else ""
+        pointer = f"\n  {text_line}\n  {' ' * (column - 1)}^" if text_line.strip() and len(text_line) <= 200 else ""
         super().__init__(f"{source}:{line}:{column}: SPARQL syntax error: {detail}.{pointer}")
 
 
@@ -43,7 +53,8 @@ class UnsafeQueryError(InputError):
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    """A query that parsed and passed the checks, with its form (SELECT, ASK, CONSTRUCT or DESCRIBE)."""
+    """A query that passed the checks: the normalised text to run, its form (SELECT, ASK, CONSTRUCT or DESCRIBE)
+    and the graphs its FROM and FROM NAMED clauses name."""
 
     text: str
     form: str
@@ -61,51 +72,54 @@ def _walk(node: Any) -> Iterator[Any]:
             yield from _walk(item)
 
 
-# The lexical tokens that can hide a word from the grammar: strings, IRIs, comments, variables and prefixed names.
-# Only ASCII is matched inside them: any other character ends a token, so the scan may see a keyword where the
-# grammar does not (and then the full parse decides), never the other way round.
-_TOKENS = re.compile(
-    "|".join(
-        [
-            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
-            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-            r'"(?:[^"\\\n\r]|\\.)*"',  # short strings
-            r"'(?:[^'\\\n\r]|\\.)*'",
-            r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIs
-            r"\#[^\n\r]*",  # comments
-            r"[?$][A-Za-z0-9_]+",  # variables
-            r"[A-Za-z][A-Za-z0-9_.-]*:[A-Za-z0-9_.:%-]*|:[A-Za-z0-9_.:%-]*",  # prefixed names
-            r"[A-Za-z_][A-Za-z0-9_]*",  # keywords and other words
-            r"[\s\S]",
-        ]
-    )
-)
-_RISKY = {"SERVICE", "FROM", "LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
-          "USING"}  # fmt: skip
+@dataclass(frozen=True)
+class _Scan:
+    form: str | None
+    services: tuple[Token, ...]
+    froms: tuple[Token, ...]
+    update: Token | None
 
 
-def quick_form(text: str) -> str | None:
-    """The form of a query that a scan of its words shows cannot reach outside the store (no SERVICE, FROM, LOAD or
-    update keyword outside strings, IRIs and comments; no codepoint escapes); None when the full parse of
-    :func:`check_query` must decide. Whether it parses is left to the engine that runs it.
+def _syntax_error(error: LexicalError) -> QuerySyntaxError:
+    found = QuerySyntaxError.__new__(QuerySyntaxError)
+    found.line, found.column, found.detail = error.line, error.column, error.detail
+    InputError.__init__(found, str(error))
+    return found
 
-    >>> quick_form('SELECT ?s WHERE { ?s ?p "SERVICE <x>" } # FROM <y>')
-    'SELECT'
-    >>> quick_form("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }") is None
-    True
-    """
-    if "\\u" in text or "\\U" in text:
-        return None
-    form = None
-    for token in _TOKENS.findall(text):
-        if not (token[0].isalpha() or token[0] == "_") or ":" in token:
-            continue
-        word = token.upper()
-        if word in _RISKY:
-            return None
-        if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            form = word
-    return form
+
+def _scan(text: str, source: str) -> _Scan:
+    form: str | None = None
+    services: list[Token] = []
+    froms: list[Token] = []
+    update: Token | None = None
+    depth = 0
+    run = 0
+    try:
+        for token in tokens(text, source):
+            if token.kind == "punct" and token.text in _PREFIX_OPERATORS:
+                run += 1
+                if run > MAX_NESTING:
+                    raise LexicalError(source, text, token.offset, f"more than {MAX_NESTING} operators in a row")
+            else:
+                run = 0
+            if token.kind == "punct" and token.text in "{([":
+                depth += 1
+            elif token.kind == "punct" and token.text in "})]":
+                depth -= 1
+            if token.kind != "word":
+                continue
+            word = token.text.upper()
+            if word == "SERVICE":
+                services.append(token)
+            elif word == "FROM":
+                froms.append(token)
+            elif word in _UPDATE_WORDS and update is None:
+                update = token
+            elif form is None and depth == 0 and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form = word
+    except LexicalError as error:
+        raise _syntax_error(error) from None
+    return _Scan(form, tuple(services), tuple(froms), update)
 
 
 def query_form(text: str) -> str:
@@ -114,24 +128,78 @@ def query_form(text: str) -> str:
     >>> query_form("PREFIX ex: <http://example.org/> CONSTRUCT WHERE { ?s ex:p ?o }")
     'CONSTRUCT'
     """
-    return quick_form(text) or check_query(text, allow_network=True).form
+    return check_query(text, allow_network=True, parse=False).form
+
+
+@lru_cache(maxsize=512)
+def _parse(text: str) -> Any:
+    """rdflib's parse tree of ``text``, or the ParseException (cached: the same text is checked again and again)."""
+    limit = sys.getrecursionlimit()
+    try:
+        # rdflib's grammar recurses about 25 frames per nesting level; MAX_NESTING levels fit in this.
+        sys.setrecursionlimit(max(limit, 4000))
+        return parseQuery(text)
+    except pyparsing.ParseException as error:
+        return error
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+_SERVICE_REFUSAL = ("the query uses SERVICE{target}, which would reach the network. rolegraph refuses that unless "
+                    "you pass --allow-network.")  # fmt: skip
+
+
+def _refuse_service(token: Token, text: str) -> UnsafeQueryError:
+    following = _TARGET.match(text, token.offset + len(token.text))
+    return UnsafeQueryError(_SERVICE_REFUSAL.format(target=f" {following.group(1)}" if following else ""))
+
+
+_TARGET = re.compile(r"\s*(?:SILENT\s*)?(<[^>\s]*>|[?$]\w+|[\w.-]*:[\w.-]*)", re.IGNORECASE)
+
+
+def _refuse_update(source: str) -> UnsafeQueryError:
+    return UnsafeQueryError(
+        "this is a SPARQL Update; rolegraph's graph is read-only here: run a SELECT, ASK, CONSTRUCT or DESCRIBE."
+    )
 
 
 def check_query(
-    text: str, *, allow_network: bool = False, source: str = "query", own_graphs: Collection[str] = ()
+    text: str,
+    *,
+    allow_network: bool = False,
+    source: str = "query",
+    own_graphs: Collection[str] = (),
+    parse: bool = True,
 ) -> CheckedQuery:
-    """Parse ``text`` and refuse what must not run; raise :class:`QuerySyntaxError` or :class:`UnsafeQueryError`.
-    FROM and FROM NAMED may name ``own_graphs`` (the store's own named graphs), nothing else."""
+    """Normalise ``text``, parse it and refuse what must not run; raise :class:`QuerySyntaxError` or
+    :class:`UnsafeQueryError`. FROM and FROM NAMED may name ``own_graphs`` (the store's own named graphs), nothing
+    else. Run the returned :attr:`CheckedQuery.text`.
+
+    With ``parse`` false, a query whose tokens hold no SERVICE, FROM or update keyword is not also parsed by
+    rdflib's grammar (tens of milliseconds): the engine that runs it parses it and reports its syntax errors."""
+    if not text.strip():
+        raise QuerySyntaxError(source, 1, 1, "the query is empty; write a SELECT, ASK, CONSTRUCT or DESCRIBE", "")
     try:
-        parsed = parseQuery(text)
-    except pyparsing.ParseException as error:
-        try:
-            parseUpdate(text)
-        except pyparsing.ParseException:
-            raise QuerySyntaxError(source, error.lineno, error.col, error.msg, error.line) from None
-        raise UnsafeQueryError(
-            "this is a SPARQL Update; rolegraph's graph is read-only here: run a SELECT, ASK, CONSTRUCT or DESCRIBE."
-        ) from None
+        normal = normalise(text, source)
+    except LexicalError as error:
+        raise _syntax_error(error) from None
+    scan = _scan(normal, source)
+    if scan.services and not allow_network:  # whether or not rdflib's grammar takes it, an engine might
+        raise _refuse_service(scan.services[0], normal)
+    if not parse and scan.form and not (scan.services or scan.froms or scan.update):
+        return CheckedQuery(normal, scan.form)
+    parsed = _parse(normal)
+    if isinstance(parsed, pyparsing.ParseException):
+        if scan.update is not None or scan.form is None:
+            try:
+                parseUpdate(normal)
+            except pyparsing.ParseException:
+                pass
+            else:
+                raise _refuse_update(source) from None
+        raise QuerySyntaxError(source, parsed.lineno, parsed.col, parsed.msg, parsed.line) from None
+    if scan.update is not None:
+        raise _refuse_update(source)
     query = parsed[1]
     form = _FORMS.get(query.name, query.name)
     # CompValue.get() does not return a default for a missing key, so test membership.
@@ -139,13 +207,13 @@ def check_query(
     defaults = tuple(str(c["default"]) for c in clauses if "default" in c)
     nameds = tuple(str(c["named"]) for c in clauses if "named" in c)
     if allow_network:
-        return CheckedQuery(text, form, defaults, nameds)
-    for node in _walk(parsed):
-        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
-            raise UnsafeQueryError(
-                f"the query uses SERVICE <{node.get('term')}>, which would reach the network. "
-                "rolegraph refuses that unless you pass --allow-network."
-            )
+        return CheckedQuery(normal, form, defaults, nameds)
+    services = [node for node in _walk(parsed) if isinstance(node, CompValue) and node.name == "ServiceGraphPattern"]
+    if services:
+        raise UnsafeQueryError(_SERVICE_REFUSAL.format(target=f" <{services[0].get('term')}>"))
+    if len(scan.froms) != len(clauses):
+        raise UnsafeQueryError("the query's FROM clauses cannot be read with certainty; write each as "
+                               "FROM <iri> or FROM NAMED <iri>, or remove them.")  # fmt: skip
     for clause in clauses:
         keyword = "FROM" if "default" in clause else "FROM NAMED"
         iri = str(clause["default"] if "default" in clause else clause["named"])
@@ -157,4 +225,4 @@ def check_query(
             + (", name one of the store's own graphs" if own_graphs else "")
             + ", or pass --allow-network."
         )
-    return CheckedQuery(text, form, defaults, nameds)
+    return CheckedQuery(normal, form, defaults, nameds)

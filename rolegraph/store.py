@@ -224,7 +224,7 @@ class RoleStore:
 
     def engine(self) -> OxigraphEngine:
         """A query engine over the union of the current graphs."""
-        engine = OxigraphEngine(self.store, default_graphs=self.current_graphs())
+        engine = OxigraphEngine(self.store, default_graphs=self.current_graphs(), folder=self.path)
         self._engines.append(engine)
         return engine
 
