@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -18,7 +17,8 @@ from rdflib import Graph, Literal, URIRef
 
 from .engines import QueryEngine, select
 from .errors import InputError, UnknownRoleError
-from .namespaces import PREFIXES, prefixed
+from .nameindex import name_index
+from .namespaces import PREFIXES
 
 __all__ = [
     "AmbiguousRoleError",
@@ -28,6 +28,7 @@ __all__ = [
     "find_roles",
     "list_roles",
     "resolve_role",
+    "suggest_roles",
 ]
 
 
@@ -122,8 +123,8 @@ def find_roles(graph: Graph | QueryEngine, name: str) -> list[RoleMatch]:
     spellings = dict.fromkeys([text, text.lower(), text.title(), text[:1].upper() + text[1:].lower(), text.upper()])
     literals = [Literal(s, lang="en") for s in spellings] + [Literal(s) for s in spellings]
     rows = select(graph, "role-lookup", {"name": literals})
-    if not rows:
-        rows = select(graph, "role-search", {"name": Literal(text)})
+    if not rows and (stored := [s for s in name_index(graph).spellings(text) if s not in literals]):
+        rows = select(graph, "role-lookup", {"name": stored})
     matches: dict[URIRef, RoleMatch] = {}
     for row in rows:
         role = URIRef(row.role)
@@ -160,20 +161,18 @@ def choose_role(graph: Graph | QueryEngine, name: str, found: list[RoleMatch]) -
         return labels[0].iri
     if found:
         raise AmbiguousRoleError(name, [(m.iri, m.label) for m in found])
-    raise UnknownRoleError(name, _suggestions(graph, name))
+    raise UnknownRoleError(name, suggest_roles(graph, name))
 
 
-def _suggestions(graph: Graph | QueryEngine, name: str) -> list[str]:
-    names: dict[str, str] = {}
-    for row in select(graph, "role-names"):
-        names.setdefault(_normal(str(row.name)).casefold(), str(row.name))
-    for summary in list_roles(graph):
-        names.setdefault(summary.label.casefold(), summary.label)
-        if short := prefixed(str(summary.iri)):
-            names.setdefault(short.casefold(), summary.label)
-    close = difflib.get_close_matches(_normal(name).casefold(), list(names), n=8, cutoff=0.6)
-    suggestions: list[str] = []
-    for key in close:
-        if names[key] not in suggestions:
-            suggestions.append(names[key])
-    return suggestions[:5]
+def suggest_roles(graph: Graph | QueryEngine, name: str, limit: int = 5) -> list[str]:
+    """Up to ``limit`` role names close to ``name`` (a mistyped label, code or IRI), best first: what to suggest
+    when nothing matches. Answered from an index of the names (see :mod:`rolegraph.nameindex`), not a scan.
+
+    >>> from rolegraph.ontology import load_graph
+    >>> suggest_roles(load_graph(), "Prodution Manger")
+    ['Production Manager']
+    """
+    text = _normal(name)
+    if _as_iri(text) is not None:  # a mistyped IRI or prefixed name: its last segment is the mistyped name
+        text = re.split(r"[/#:]", text.rstrip("/#"))[-1]
+    return name_index(graph).suggest(text, limit)
