@@ -48,7 +48,13 @@ class QuerySyntaxError(InputError):
 
 
 class UnsafeQueryError(InputError):
-    """The query would read from the network or from files, or change data."""
+    """The query would read from the network or from files, or change data. :attr:`reason` says what it would do,
+    :attr:`remedy` what a user of the command line or the API can do about it."""
+
+    def __init__(self, reason: str, remedy: str = "") -> None:
+        self.reason = reason
+        self.remedy = remedy
+        super().__init__(f"{reason} {remedy}".strip())
 
 
 @dataclass(frozen=True)
@@ -145,13 +151,14 @@ def _parse(text: str) -> Any:
         sys.setrecursionlimit(limit)
 
 
-_SERVICE_REFUSAL = ("the query uses SERVICE{target}, which would reach the network. rolegraph refuses that unless "
-                    "you pass --allow-network.")  # fmt: skip
+def _refuse_service(target: str) -> UnsafeQueryError:
+    return UnsafeQueryError(f"the query uses SERVICE{target}, which would reach the network.",
+                            "rolegraph refuses that unless you pass --allow-network.")  # fmt: skip
 
 
-def _refuse_service(token: Token, text: str) -> UnsafeQueryError:
+def _service_target(token: Token, text: str) -> str:
     following = _TARGET.match(text, token.offset + len(token.text))
-    return UnsafeQueryError(_SERVICE_REFUSAL.format(target=f" {following.group(1)}" if following else ""))
+    return f" {following.group(1)}" if following else ""
 
 
 _TARGET = re.compile(r"\s*(?:SILENT\s*)?(<[^>\s]*>|[?$]\w+|[\w.-]*:[\w.-]*)", re.IGNORECASE)
@@ -185,7 +192,7 @@ def check_query(
         raise _syntax_error(error) from None
     scan = _scan(normal, source)
     if scan.services and not allow_network:  # whether or not rdflib's grammar takes it, an engine might
-        raise _refuse_service(scan.services[0], normal)
+        raise _refuse_service(_service_target(scan.services[0], normal))
     if not parse and scan.form and not (scan.services or scan.froms or scan.update):
         return CheckedQuery(normal, scan.form)
     parsed = _parse(normal)
@@ -210,19 +217,19 @@ def check_query(
         return CheckedQuery(normal, form, defaults, nameds)
     services = [node for node in _walk(parsed) if isinstance(node, CompValue) and node.name == "ServiceGraphPattern"]
     if services:
-        raise UnsafeQueryError(_SERVICE_REFUSAL.format(target=f" <{services[0].get('term')}>"))
+        raise _refuse_service(f" <{services[0].get('term')}>")
     if len(scan.froms) != len(clauses):
-        raise UnsafeQueryError("the query's FROM clauses cannot be read with certainty; write each as "
-                               "FROM <iri> or FROM NAMED <iri>, or remove them.")  # fmt: skip
+        raise UnsafeQueryError("the query's FROM clauses cannot be read with certainty.",
+                               "Write each as FROM <iri> or FROM NAMED <iri>, or remove them.")  # fmt: skip
     for clause in clauses:
         keyword = "FROM" if "default" in clause else "FROM NAMED"
         iri = str(clause["default"] if "default" in clause else clause["named"])
         if iri in own_graphs:
             continue
         raise UnsafeQueryError(
-            f"the query reads {keyword} <{iri}>, which would fetch a graph from the network or a file. "
+            f"the query reads {keyword} <{iri}>, which would fetch a graph from the network or a file.",
             "Remove the clause to query rolegraph's own graph"
             + (", name one of the store's own graphs" if own_graphs else "")
-            + ", or pass --allow-network."
+            + ", or pass --allow-network.",
         )
     return CheckedQuery(normal, form, defaults, nameds)

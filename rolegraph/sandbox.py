@@ -219,6 +219,8 @@ class Sandbox:
 
 _shared: dict[tuple[Path, ...], Sandbox] = {}
 _shared_lock = threading.Lock()
+# A forked child has none of its parent's threads: it starts its own sandboxes.
+os.register_at_fork(after_in_child=_shared.clear)
 
 
 def shared_sandbox(write: Iterable[Path] = ()) -> Sandbox:

@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from .api import RoleGraph
-from .errors import RolegraphError, UnknownRoleError
+from .errors import InputError, RolegraphError, UnknownRoleError
 from .protocol import ProtocolError, negotiate
 from .results import ResultTable, boolean_json, boolean_xml, to_csv, to_json, to_tsv, to_xml
 from .workers import Job, JobResult
@@ -221,8 +221,9 @@ def _sparql(site: SiteContext, args: dict[str, Any]) -> JobResult:
         checked = check_query(query, own_graphs=own, parse=False)
     except QuerySyntaxError as error:
         return _error(400, f"malformed query: {error}", html)
-    except UnsafeQueryError as error:
-        return _error(400, f"refused: {error}", html)
+    except UnsafeQueryError as error:  # the remedy is the command line's (--allow-network): not for web clients
+        return _error(400, f"refused: {error.reason} This server runs queries over its own graphs only; no query "
+                      "it runs reaches the network or a file.", html)  # fmt: skip
     defaults, nameds = tuple(args.get("default_graphs", ())), tuple(args.get("named_graphs", ()))
     for name in defaults + nameds:
         if name not in own:
@@ -238,6 +239,8 @@ def _sparql(site: SiteContext, args: dict[str, Any]) -> JobResult:
     try:
         answer = site.graph.engine.execute(checked.text, **dataset)  # type: ignore[arg-type]
     except (SyntaxError, ValueError) as error:
+        return _error(400, f"malformed query: {error}", html)
+    except InputError as error:  # the engine refused the query (QueryError): the client's to fix
         return _error(400, f"malformed query: {error}", html)
     except RolegraphError as error:
         return _error(502, f"the SPARQL server behind this one failed: {error}", html)
