@@ -118,7 +118,7 @@ SCAN_CASES = {
     "PREFIX service: <http://x/> SELECT * WHERE { ?s ?p ?o service:x { ?s ?p ?o } }": QuerySyntaxError,
     "PREFIX fromx: <http://x/> SELECT * FROMx:g WHERE { ?s ?p ?o }": QuerySyntaxError,
     "SELECT * WHERE { # x\rSERVICE <http://x/> { ?s ?p ?o }\n}": UnsafeQueryError,
-    "SELECT * WHERE { ?s ?p ?o FILTER(?s<?o#>\"\"\"\n) SERVICE <http://x/> {} FILTER(\"\"\" = 1) }": QuerySyntaxError,
+    'SELECT * WHERE { ?s ?p ?o FILTER(?s<?o#>"""\n) SERVICE <http://x/> {} FILTER(""" = 1) }': QuerySyntaxError,
     "PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:a\\#b ?o . SERVICE <http://x/> {} }": UnsafeQueryError,
 }
 
@@ -136,7 +136,7 @@ SAFE_CASES = {
     'ASK { ?s ?p """a "" SERVICE """ }': "ASK",
     "CONSTRUCT WHERE { ?s ?p ?o }": "CONSTRUCT",
     "DESCRIBE <http://example.org/from>": "DESCRIBE",
-    "SELECT ?x WHERE { BIND(\"\\u0022#\" AS ?z) SERVICE <http://x/> { ?x ?p ?o } BIND(\"\"\n AS ?x) }": "SELECT",
+    'SELECT ?x WHERE { BIND("\\u0022#" AS ?z) SERVICE <http://x/> { ?x ?p ?o } BIND(""\n AS ?x) }': "SELECT",
 }
 
 
