@@ -327,7 +327,7 @@ class RoleNameIndex:
             coverage = sum(c[0] * w for c, w in zip(closest, weights, strict=True)) / sum(weights)
             precision = min(1.0, sum({c[2]: c[1] for c in closest if c[2] >= 0}.values()) / max(1, chars[name_id]))
             if coverage >= _MIN_COVERAGE and precision >= _MIN_PRECISION:
-                scored.append((0.75 * coverage + 0.25 * precision, name_id))
+                scored.append((0.85 * coverage + 0.15 * precision, name_id))
         scored.sort(key=lambda item: -item[0])
         return self._display(scored[: limit * 8], limit)
 
