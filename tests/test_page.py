@@ -3,6 +3,7 @@ and inert to hostile labels. Skips with a reason where chromium or Playwright is
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -24,11 +25,13 @@ ARTIFACTS = REPO / "test-artifacts"
 ID = "https://w3id.org/rolegraph/id/"
 HOSTILE_LABEL = "<img src=x onerror=alert(1)></script>"
 
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')"
-)
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)", allow_module_level=True)
+# Marks, not module-level skips: each test is then counted as skipped, once.
+pytestmark = [
+    pytest.mark.skipif(
+        importlib.util.find_spec("playwright") is None, reason="Playwright is not installed (pip install '.[test]')"
+    ),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"),
+]
 
 
 def write_page(directory: Path, name: str, network: nx.MultiGraph) -> Path:
