@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -118,13 +119,41 @@ _WALLED = ("the query tried to reach the network or a file, which rolegraph does
            "--allow-network to let SERVICE and FROM through.")  # fmt: skip
 
 
-def _query_error(engine: str, error: BaseException) -> QueryError:
-    """A user's query that an engine refused or failed on, as a clear error (the engine's own words, position
-    included when it gives one)."""
+_OXIGRAPH_POSITION = re.compile(r"error at (\d+):(\d+): expected (?:one of )?(.*)", re.DOTALL)
+_SENTENCE = re.compile(r"[A-Z][A-Za-z]+(?: [^,\[\]\"'{}]+)+")
+_RDFLIB_HINTS = {
+    "'NoneType' object is not iterable": "rdflib cannot run DESCRIBE *; name what to describe (DESCRIBE ?s WHERE "
+    "{ ... } or DESCRIBE <iri>)",
+    "requiring a dataset": "the built-in graph has no named graphs, so GRAPH has nothing to match; import releases "
+    "into a store (rolegraph import) to query their graphs",
+}
+
+
+def _query_error(engine: str, error: BaseException, text: str) -> QueryError:
+    """A user's query that an engine refused or failed on, as a clear error: the engine's words made readable, with
+    the line and column (and the line itself) when the engine gives a position."""
     message = str(error).strip() or type(error).__name__
     if isinstance(error, RecursionError):
-        message = "the query nests too deeply for the engine"
-    return QueryError(f"the query cannot run on {engine}: {message}")
+        return QueryError(f"the query nests too deeply for {engine}; simplify it.")
+    if isinstance(error, re.error):
+        return QueryError(f"the query cannot run on {engine}: a regular expression is not valid ({message}).")
+    for clue, hint in _RDFLIB_HINTS.items():
+        if clue in message:
+            return QueryError(f"the query cannot run on {engine}: {hint}.")
+    found = _OXIGRAPH_POSITION.match(message)
+    if found:
+        line, column = int(found.group(1)), int(found.group(2))
+        sentences = _SENTENCE.findall(found.group(3))
+        detail = (
+            "; ".join(dict.fromkeys(s.strip() for s in sentences))
+            if sentences
+            else ("unexpected text here (expected " + found.group(3)[:120].rstrip() + ")")
+        )
+        lines = text.split("\n")
+        shown = lines[line - 1] if 0 < line <= len(lines) else ""
+        pointer = f"\n  {shown}\n  {' ' * (column - 1)}^" if shown.strip() and len(shown) <= 200 else ""
+        return QueryError(f"query:{line}:{column}: SPARQL syntax error ({engine}): {detail}.{pointer}")
+    return QueryError(f"the query cannot run on {engine}: {message.rstrip('.')}.")
 
 
 @lru_cache(maxsize=256)
@@ -188,7 +217,7 @@ class RdflibEngine:
         except OSError:
             raise  # the network or a file, reached with --allow-network: the caller says what failed
         except Exception as error:  # rdflib raises bare Exception, ValueError, re.error, ... for a bad query
-            raise _query_error("rdflib", error) from None
+            raise _query_error("rdflib", error, text) from None
 
     def graph_names(self) -> list[str]:
         return []
@@ -306,7 +335,7 @@ class OxigraphEngine:
         try:
             return self._sandboxed(allow_network, text, default_graphs, named_graphs, limit)
         except (SyntaxError, ValueError, RuntimeError, TypeError, OverflowError, RecursionError) as error:
-            raise _query_error("Oxigraph", error) from None
+            raise _query_error("Oxigraph", error, text) from None
         except PermissionError:
             if allow_network:
                 raise

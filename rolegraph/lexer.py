@@ -40,7 +40,8 @@ class LexicalError(InputError):
         start = text.rfind("\n", 0, offset) + 1
         end = text.find("\n", offset)
         self.text_line = text[start : end if end >= 0 else len(text)]
-        shown = self.text_line.expandtabs(1)
+        # Characters that cannot be shown (or encoded) are shown as "?", one for one, so the column stays right.
+        shown = _REFUSED.sub(lambda m: "?", self.text_line.expandtabs(1))
         pointer = f"\n  {shown}\n  {' ' * (self.column - 1)}^" if shown.strip() and len(shown) <= 200 else ""
         super().__init__(f"{source}:{self.line}:{self.column}: SPARQL syntax error: {detail}.{pointer}")
 

@@ -100,6 +100,7 @@ def _scan(text: str, source: str) -> _Scan:
     update: Token | None = None
     depth = 0
     run = 0
+    previous_word = ""
     try:
         for token in tokens(text, source):
             if token.kind == "punct" and token.text in _PREFIX_OPERATORS:
@@ -112,6 +113,15 @@ def _scan(text: str, source: str) -> _Scan:
                 depth += 1
             elif token.kind == "punct" and token.text in "})]":
                 depth -= 1
+            if (
+                token.kind == "number"
+                and previous_word in ("LIMIT", "OFFSET")
+                and token.text.isdigit()
+                and int(token.text) >= 2**63
+            ):
+                raise LexicalError(source, text, token.offset, f"{previous_word} {token.text} is too large (at most "
+                                   f"{2**63 - 1})")  # fmt: skip
+            previous_word = token.text.upper() if token.kind == "word" else ""
             if token.kind != "word":
                 continue
             word = token.text.upper()
