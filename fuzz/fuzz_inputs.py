@@ -9,7 +9,8 @@ Targets, and what counts as a finding (anything else is the expected, clear refu
   other than InputError;
 - protocol: random methods, query strings, headers and bodies through ``read_request``: anything but ProtocolError;
 - safety: random queries built from SPARQL tokens (SERVICE, FROM, strings, IRIs, comments, prefixed names): the
-  word scan lets a query through that the full parser refuses (SERVICE or FROM hidden from the scan).
+  token-only check (the server's path) lets a query through that the full check refuses for SERVICE, FROM or an
+  update.
 Exits 1 if anything was found.
 """
 
