@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["Sandbox", "default_read_paths", "shared_sandbox"]
+__all__ = ["Sandbox", "default_read_paths", "shared_sandbox", "wall_this_thread"]
 
 T = TypeVar("T")
 
@@ -143,6 +143,29 @@ def default_read_paths() -> list[Path]:
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
+def wall_this_thread(read: Iterable[Path], write: Iterable[Path] = ()) -> tuple[list[str], list[str]]:
+    """Raise both walls on the calling thread (and the threads it starts from now on): no sockets but Unix ones,
+    files only under ``read`` and ``write``, no TCP. Returns the walls raised and, for the others, why not."""
+    walls: list[str] = []
+    missing: list[str] = []
+    if sys.platform != "linux":
+        return walls, [f"no seccomp or Landlock on {sys.platform}"]
+    if platform.machine() in _ARCHES:
+        try:
+            _deny_sockets()
+            walls.append("seccomp: no sockets but Unix ones")
+        except OSError as error:
+            missing.append(f"seccomp: {error.strerror or error}")
+    else:
+        missing.append(f"seccomp: not set up for {platform.machine()}")
+    try:
+        _restrict_files(list(read), list(write))
+        walls.append("Landlock: files only under Python's, rolegraph's and the store's folders; no TCP")
+    except OSError as error:
+        missing.append(f"Landlock: {error.strerror or error}")
+    return walls, missing
+
+
 _STOP = object()
 
 
@@ -163,22 +186,7 @@ class Sandbox:
         self._ready.wait()
 
     def _raise_walls(self) -> None:
-        if sys.platform != "linux":
-            self.missing.append(f"no seccomp or Landlock on {sys.platform}")
-            return
-        if platform.machine() in _ARCHES:
-            try:
-                _deny_sockets()
-                self.walls.append("seccomp: no sockets but Unix ones")
-            except OSError as error:
-                self.missing.append(f"seccomp: {error.strerror or error}")
-        else:
-            self.missing.append(f"seccomp: not set up for {platform.machine()}")
-        try:
-            _restrict_files(self.read, self.write)
-            self.walls.append("Landlock: files only under Python's, rolegraph's and the store's folders; no TCP")
-        except OSError as error:
-            self.missing.append(f"Landlock: {error.strerror or error}")
+        self.walls, self.missing = wall_this_thread(self.read, self.write)
 
     def _main(self) -> None:
         try:
