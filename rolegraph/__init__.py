@@ -10,6 +10,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .api import RoleGraph, load, open_store
-from .errors import RolegraphError
+from .errors import InputError, RolegraphError
 
-__all__ = ["RoleGraph", "RolegraphError", "__version__", "load", "open_store"]
+__all__ = ["InputError", "RoleGraph", "RolegraphError", "__version__", "load", "open_store"]
