@@ -13,14 +13,22 @@ from rdflib.term import Node
 
 from .compare import Comparison
 from .namespaces import prefixed
-from .results import ResultTable
+from .results import ResultTable, spreadsheet_cell
 
 __all__ = ["clean", "comparison_csv", "comparison_text", "result_table_text", "short", "text_table"]
 
 
 def clean(text: object) -> str:
-    """Text safe to print on a terminal: control and format characters (escape sequences, newlines) become spaces."""
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in str(text))
+    r"""Text safe to print on a terminal: control and format characters (escape sequences, newlines, bidi controls)
+    become spaces, lone surrogates (which cannot be written as UTF-8) U+FFFD.
+
+    >>> clean("a\x1b]0;title\x07b\u202e\ud800") == "a ]0;title b \ufffd"
+    True
+    """
+    return "".join(_CLEAN.get(unicodedata.category(ch), ch) for ch in str(text))
+
+
+_CLEAN = {"Cc": " ", "Cf": " ", "Cs": "\ufffd"}
 
 
 def short(term: Node | None) -> str:
@@ -38,6 +46,7 @@ def short(term: Node | None) -> str:
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """An aligned plain-text table."""
+    headers = [clean(h) for h in headers]
     cells = [[clean(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
@@ -97,7 +106,8 @@ def comparison_text(comparison: Comparison) -> str:
 
 
 def comparison_csv(comparison: Comparison) -> str:
-    """A comparison as CSV: one row per (category, node), with its membership and the roles linking to it."""
+    """A comparison as CSV: one row per (category, node), with its membership and the roles linking to it; cells as
+    :func:`rolegraph.results.spreadsheet_cell` writes them (no formulas, no control characters)."""
     labels = {r.iri: r.label for r in comparison.roles}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -107,5 +117,6 @@ def comparison_csv(comparison: Comparison) -> str:
         entries += [("unique", n) for r in comparison.roles for n in c.unique[r.iri]]
         for membership, node in entries:
             roles = "; ".join(labels[r] for r in node.roles)
-            writer.writerow([c.category, f"{c.jaccard:.6f}", membership, node.iri, node.label, roles])
+            cells = [c.category, f"{c.jaccard:.6f}", membership, node.iri, node.label, roles]
+            writer.writerow([spreadsheet_cell(str(cell)) for cell in cells])
     return buffer.getvalue()

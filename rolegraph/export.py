@@ -14,6 +14,7 @@ from rdflib.compare import to_canonical_graph
 
 from .errors import InputError
 from .namespaces import bind_prefixes
+from .results import json_text
 
 __all__ = ["EXPORT_FORMATS", "serialize"]
 
@@ -46,7 +47,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
         return b"".join(sorted(line for line in lines if line.strip()))
     if fmt == "jsonld":
         document = json.loads(canonical.serialize(format="json-ld", encoding="utf-8"))
-        return (json.dumps(_sorted_jsonld(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        return (json_text(_sorted_jsonld(document), indent=2, sort_keys=True) + "\n").encode()
     return canonical.serialize(format=EXPORT_FORMATS[fmt], encoding="utf-8")
 
 

@@ -1,7 +1,9 @@
 """A role as a schema.org Occupation in JSON-LD that a job page can embed: skills, responsibilities, education
 requirements, qualifications, estimated salary and occupational category. Built from the role's profile.
 
-The context is inline (``{"@vocab": "https://schema.org/"}``), so the document parses offline.
+The context is inline (``{"@vocab": "https://schema.org/"}``), so the document parses offline. :func:`occupation_json`
+writes it with ``<``, ``>`` and ``&`` escaped (``\u003c``...), so it can be pasted into a page's
+``<script type="application/ld+json">`` whatever the labels hold.
 
 >>> import json, rolegraph
 >>> g = rolegraph.load()
@@ -19,8 +21,9 @@ from rdflib import Graph, URIRef
 from .engines import QueryEngine, select
 from .namespaces import RG
 from .profile import role_profile
+from .results import json_text
 
-__all__ = ["occupation_jsonld"]
+__all__ = ["occupation_json", "occupation_jsonld"]
 
 
 def _details(graph: Graph | QueryEngine, node: str) -> dict[str, list[str]]:
@@ -101,3 +104,14 @@ def occupation_jsonld(graph: Graph | QueryEngine, role: URIRef) -> dict[str, Any
     if category_codes:
         document["occupationalCategory"] = category_codes
     return document
+
+
+def occupation_json(graph: Graph | QueryEngine, role: URIRef) -> str:
+    """:func:`occupation_jsonld` as JSON text safe inside an HTML ``<script>`` element (and on a terminal).
+
+    >>> import rolegraph
+    >>> g = rolegraph.load()
+    >>> "<" in occupation_json(g.engine, g.resolve("Producer"))
+    False
+    """
+    return json_text(occupation_jsonld(graph, role), html_safe=True, indent=2) + "\n"
