@@ -2,14 +2,17 @@
 in a named graph of its own.
 
 A registry graph says which named graph is current for each loaded source. An import writes a new named graph and,
-only when it is complete, moves the source's registry entry to it in one atomic update, then drops the old graph;
-an import that fails or is killed leaves the registry, and so everything queries see, as it was (its half-written
-graph is dropped the next time the store is opened for writing). Queries read the union of the current graphs only.
-A lock file lets many readers or one writer in at a time.
+only when it is complete, moves the source's registry entry to it in one atomic update (the commit), then drops the
+old graph; an import that fails or is killed before the commit leaves the registry, and so everything queries see,
+as it was (its half-written graph is dropped the next time the store is opened for writing). A failure after the
+commit (a full disk while dropping the old graph or flushing) is :class:`ImportCommittedError`: the new release is
+what queries read, and the old graph is dropped by the next writable open. Queries read the union of the current
+graphs only. A lock file lets many readers or one writer in at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import fcntl
@@ -29,7 +32,16 @@ from . import __version__, resources
 from .engines import OxigraphEngine
 from .errors import InputError, RolegraphError
 
-__all__ = ["GRAPH_BASE", "REGISTRY", "SHIPPED", "RoleStore", "SourceInfo", "StoreError", "default_store_path"]
+__all__ = [
+    "GRAPH_BASE",
+    "REGISTRY",
+    "SHIPPED",
+    "ImportCommittedError",
+    "RoleStore",
+    "SourceInfo",
+    "StoreError",
+    "default_store_path",
+]
 
 GRAPH_BASE = "https://w3id.org/rolegraph/graph/"
 SHIPPED = "https://w3id.org/rolegraph/id/source/rolegraph-shipped"
@@ -40,7 +52,19 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class StoreError(RolegraphError):
-    """The store cannot be opened or written (locked by another process, unreadable, disk full, ...)."""
+    """The store cannot be opened or written (locked by another process, unreadable, disk full, ...). Raised by a
+    write, it means nothing was committed: the store is as it was."""
+
+
+class ImportCommittedError(StoreError):
+    """An import was committed (every command now reads the new release), but finishing up after it failed: dropping
+    the release it replaced, or flushing the store to disk (a full disk, ...). Exit code 4."""
+
+    exit_code = 4
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def default_store_path() -> Path:
@@ -109,6 +133,11 @@ def _utc(stamp: str) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _count(text: str) -> int:
+    """A triple count as the registry holds it (0 for a value that is not one: a server's registry is its own)."""
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
 def sources_from_rows(rows: Iterable[dict[str, str]]) -> list[SourceInfo]:
     """Sources from rows of :data:`SOURCES_QUERY` (values as text); a source with several graphs is one entry."""
     infos: list[SourceInfo] = []
@@ -121,7 +150,7 @@ def sources_from_rows(rows: Iterable[dict[str, str]]) -> list[SourceInfo]:
         seen[row["source"]] = len(infos)
         infos.append(
             SourceInfo(row["source"], row["title"], row["release"], row["date"], row["license"], row["credit"],
-                       _utc(row["at"]), int(row["count"] or 0), row["g"], row["summary"])
+                       _utc(row["at"]), _count(row["count"]), row["g"], row["summary"])
         )  # fmt: skip
     return infos
 
@@ -133,6 +162,8 @@ class RoleStore:
         self.path = path
         self.store = store
         self.writable = writable
+        self.committed: list[str] = []
+        """The sources whose import this open has committed."""
         self._engines: list[OxigraphEngine] = []
 
     def _close(self) -> None:
@@ -174,11 +205,10 @@ class RoleStore:
             del store
             try:
                 if writable:
-                    opened._drop_orphans()
-                    opened._ensure_shipped()
+                    opened._prepare()
                 yield opened
                 if writable:
-                    opened.store.flush()
+                    opened._flush()
             finally:
                 opened._close()
         finally:
@@ -235,6 +265,33 @@ class RoleStore:
         if not self.writable:
             raise StoreError("the store was opened read-only.")
 
+    def _prepare(self) -> None:
+        """Drop what failed imports left, and load this version's shipped files if the store has older ones."""
+        try:
+            self._drop_orphans()
+            self._ensure_shipped()
+        except OSError as error:
+            raise StoreError(
+                f"{self.path}: cannot prepare the store for writing ({_why(error)}); nothing was imported and the "
+                "store is as it was. Free some disk space, or check the folder, and try again."
+            ) from None
+
+    def _flush(self) -> None:
+        """Write everything this open changed to disk; after a commit, a failure here is an ImportCommittedError."""
+        try:
+            self.store.flush()
+        except OSError as error:
+            if self.committed:
+                raise ImportCommittedError(
+                    f"{self.path}: the import of {', '.join(self.committed)} was committed (commands read the new "
+                    f"release), but writing the store to disk afterwards failed ({_why(error)}). Free some disk "
+                    "space: the next command that opens the store finishes the writing."
+                ) from None
+            raise StoreError(
+                f"{self.path}: writing the store to disk failed ({_why(error)}); it holds what it held before or the "
+                "finished change, never half of one. Free some disk space and try again."
+            ) from None
+
     def _drop_orphans(self) -> None:
         """Drop named graphs under rolegraph's graph base that the registry does not point to (left by a failed or
         killed import)."""
@@ -273,6 +330,18 @@ class RoleStore:
 
     def _switch(self, source: str, graphs: list[ox.NamedNode], count: int, metadata: dict[str, str]) -> None:
         """Point ``source`` at ``graphs`` (one atomic update), then drop the graphs it pointed at before."""
+        old = self._commit(source, graphs, count, metadata)
+        for name in old:
+            self.store.remove_graph(ox.NamedNode(name))
+
+    def _points_at(self, source: str, graph: ox.NamedNode) -> bool:
+        """Whether the registry makes ``graph`` the current graph of ``source`` (whether its commit happened)."""
+        ask = f"ASK {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> <{graph.value}> }} }}"
+        return bool(self.store.query(ask))
+
+    def _commit(self, source: str, graphs: list[ox.NamedNode], count: int, metadata: dict[str, str]) -> list[str]:
+        """Point ``source`` at ``graphs`` in one atomic update; returns the graphs it pointed at before (now
+        orphans, for the caller to drop)."""
         old = [row["g"].value for row in self._select(
             f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}")]  # fmt: skip
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
@@ -297,15 +366,17 @@ class RoleStore:
             f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> ?p ?o }} }} ;\n"
             f"INSERT DATA {{ GRAPH <{REGISTRY.value}> {{ {' . '.join(facts)} }} }}"
         )
-        for name in old:
-            if name not in {graph.value for graph in graphs}:
-                self.store.remove_graph(ox.NamedNode(name))
+        return [name for name in old if name not in {graph.value for graph in graphs}]
 
     def load_source(
         self, source: str, key: str, metadata: dict[str, str], triples: Iterable[tuple[Any, Any, Any]]
     ) -> int:
         """Write ``triples`` (pyoxigraph subject, predicate, object) as the new release of ``source``, then make it
-        current; returns how many triples were written. Nothing changes for readers until the switch."""
+        current; returns how many triples were written. Nothing changes for readers until the commit.
+
+        Raises :class:`StoreError` when nothing was committed (the store is as it was), and
+        :class:`ImportCommittedError` when the commit happened but dropping the replaced release or flushing failed.
+        """
         self._require_writable()
         graph = self._new_graph_name(key)
         written = 0
@@ -319,14 +390,45 @@ class RoleStore:
         try:
             self.store.bulk_extend(quads())
             self.store.flush()
+            replaced = self._commit(source, [graph], written, metadata)
+        except BaseException as error:
+            if not self._committed_anyway(source, graph):
+                self._forget(graph)
+                if isinstance(error, OSError):
+                    raise StoreError(
+                        f"{self.path}: writing the import failed ({_why(error)}); nothing was committed and the store "
+                        "is as it was."
+                    ) from None
+                raise
+            replaced = []
+            if not isinstance(error, OSError):
+                self.committed.append(metadata.get("title") or source)
+                raise
+        self.committed.append(metadata.get("title") or source)
+        try:
+            for name in replaced:
+                self.store.remove_graph(ox.NamedNode(name))
+            self.store.flush()
         except OSError as error:
-            self.store.remove_graph(graph)
-            raise StoreError(f"{self.path}: writing the import failed ({error}); the store is as it was.") from None
-        except BaseException:
-            self.store.remove_graph(graph)
-            raise
-        self._switch(source, [graph], written, metadata)
+            raise ImportCommittedError(
+                f"{self.path}: the import was committed ({written:,} triples of {metadata.get('title') or source}; "
+                f"commands read the new release), but finishing up failed ({_why(error)}). Free some disk space: "
+                "the release it replaced, if any, is dropped the next time the store is opened for writing."
+            ) from None
         return written
+
+    def _committed_anyway(self, source: str, graph: ox.NamedNode) -> bool:
+        """After a failure: whether the commit happened all the same (the failure came after it); False if the
+        registry cannot be read, as the commit is the registry's update and a store that cannot read it has none."""
+        try:
+            return self._points_at(source, graph)
+        except (OSError, RuntimeError):
+            return False
+
+    def _forget(self, graph: ox.NamedNode) -> None:
+        """Drop a graph no source points at; if that fails too (a full disk), the next writable open drops it."""
+        with contextlib.suppress(OSError):
+            self.store.remove_graph(graph)
 
     def remove_source(self, source: str) -> None:
         """Unload a source (its graph and its registry entry)."""
@@ -334,6 +436,7 @@ class RoleStore:
         if source == SHIPPED:
             raise InputError("the shipped graph cannot be removed.")
         query = f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}"
-        for row in self._select(query):
-            self.store.remove_graph(row["g"])
+        graphs = [row["g"] for row in self._select(query)]
         self.store.update(f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> ?p ?o }} }}")
+        for graph in graphs:  # orphans now: a failure here leaves them for the next writable open to drop
+            self.store.remove_graph(graph)
