@@ -1,15 +1,18 @@
 """The ``rolegraph`` command: thin click commands over the library. Exit codes: 0 success, 1 internal error,
-2 bad input (usage, files, names), 3 data does not conform to the shapes."""
+2 bad input (usage, files, names; an import that failed and changed nothing), 3 data does not conform to the shapes,
+4 an import was committed but the store could not finish tidying up (a full disk, ...)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
+import logging
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 import click
 from rdflib import Graph, URIRef
@@ -20,12 +23,22 @@ from .compare import compare_roles
 from .display import clean as _clean
 from .display import comparison_csv, comparison_text, result_table_text
 from .display import text_table as _table
-from .errors import InputError, RolegraphError
+from .errors import EndpointError, InputError, RolegraphError
 from .export import EXPORT_FORMATS, serialize
 from .fileio import write_output
 from .parameters import parse_bind_options
 from .queries import list_queries
-from .results import ResultTable, boolean_json, boolean_xml, to_csv, to_json, to_tsv, to_xml
+from .results import (
+    ResultTable,
+    boolean_json,
+    boolean_xml,
+    json_text,
+    spreadsheet_cell,
+    to_csv,
+    to_json,
+    to_tsv,
+    to_xml,
+)
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INVALID = 0, 1, 2, 3
 
@@ -56,7 +69,33 @@ def _local_store(ctx: click.Context, what: str) -> Path:
     return Path(spec) if spec is not None else default_store_path()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OutputClosedError(Exception):
+    """Standard output was closed by its reader (``rolegraph show X | head``)."""
+
+
+class _Commands(click.Group):
+    """The command group: a closed standard output, and answers from a SPARQL server that rolegraph cannot use,
+    become errors of their own (click would turn the first into exit 1; the second is the server's doing)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _OutputClosedError() from None
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError) as error:
+            from .remote import SparqlHttpEngine
+
+            engine = getattr((ctx.obj or {}).get("graph"), "engine", None)
+            if not isinstance(engine, SparqlHttpEngine):
+                raise
+            raise EndpointError(
+                f"{engine.endpoint}: its answers could not be used ({type(error).__name__}: {error}). Is it a SPARQL "
+                "1.1 server holding a graph written by `rolegraph push`? (If it is, please report this; RG_DEBUG=1 "
+                "shows details.)"
+            ) from error
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rolegraph")
 @click.option(
     "--data",
@@ -93,12 +132,12 @@ def roles(ctx: click.Context, show_all: bool, fmt: str) -> None:
         for s in summaries
     ]
     if fmt == "json":
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        click.echo(json_text(records, indent=2))
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else ["label"], lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({key: spreadsheet_cell(str(value)) for key, value in r.items()} for r in records)
         click.echo(buffer.getvalue(), nl=False)
     else:
         headers = ["Role", "Duties", "Skills", "IRI"]
@@ -136,9 +175,9 @@ def show(ctx: click.Context, role: str, fmt: str) -> None:
                 for category, entries in grouped.items()
             },
         }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(json_text(document, indent=2))
         return
-    click.echo(f"{_clean(profile.label)}  <{profile.role}>")
+    click.echo(f"{_clean(profile.label)}  <{_clean(profile.role)}>")
     if profile.definition:
         click.echo(_clean(profile.definition))
     sources = sorted({c.source for e in profile.entries for c in e.citations})
@@ -173,7 +212,7 @@ def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str, html_path: str
         network = comparison_network(graph.engine, iris)
         _write(html_path, network_page(network), "page")
     if fmt == "json":
-        click.echo(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json_text(comparison.to_dict(), indent=2))
     elif fmt == "csv":
         click.echo(comparison_csv(comparison), nl=False)
     else:
@@ -308,11 +347,10 @@ def export(ctx: click.Context, fmt: str, role: str | None, output: str) -> None:
     if fmt == "schema-jsonld" or role is not None:
         if fmt != "schema-jsonld" or role is None:
             raise InputError("--role goes with --format schema-jsonld, and schema-jsonld needs --role.")
-        from .schemaorg import occupation_jsonld
+        from .schemaorg import occupation_json
 
         graph = _graph(ctx)
-        document = occupation_jsonld(graph.engine, graph.resolve(role))
-        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        data = occupation_json(graph.engine, graph.resolve(role)).encode("utf-8")
         written = write_output(output, data)
         if written is not None:
             click.echo(f"Wrote {len(data):,} bytes (schema.org JSON-LD) to {written}.", err=True)
@@ -336,8 +374,10 @@ def _resolve_noting(graph: RoleGraph, names: Sequence[str]) -> list[URIRef]:
         if len(found) > 1:
             others = len(found - {chosen})
             click.echo(
-                f"note: {name!r} is the label of <{chosen}> and also names {others} other role(s); "
-                f"`rolegraph resolve {name!r}` lists them.",
+                _clean(
+                    f"note: {name!r} is the label of <{chosen}> and also names {others} other role(s); "
+                    f"`rolegraph resolve {name!r}` lists them."
+                ),
                 err=True,
             )
     return chosen_roles
@@ -364,7 +404,7 @@ def resolve(ctx: click.Context, name: str, fmt: str) -> None:
             }
             for m in found
         ]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        click.echo(json_text(records, indent=2))
         return
     if not found:
         raise InputError(f"no role matches {name!r}. Run `rolegraph roles` to list the roles with a profile.")
@@ -396,11 +436,9 @@ def sources(ctx: click.Context) -> None:
             infos = store.sources()
     for info in infos:
         release = info.release if len(info.release) < 20 else info.release[:12] + "..."
-        click.echo(
-            f"{_clean(info.title)}  (release {_clean(release)}; {info.triples:,} triples; imported {info.imported_at})"
-        )
+        click.echo(_clean(f"{info.title}  (release {release}; {info.triples:,} triples; imported {info.imported_at})"))
         if info.license:
-            click.echo(f"    licence: {info.license}")
+            click.echo(f"    licence: {_clean(info.license)}")
         if info.credit:
             click.echo(f"    credit:  {_clean(info.credit)}")
         if info.summary:
@@ -624,34 +662,82 @@ def push(ctx: click.Context, endpoint: str, graph_store: str | None, user: str |
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"rolegraph: error: {message}", err=True)
+    text = "\n".join(_clean(line) for line in f"rolegraph: error: {message}".split("\n"))
+    click.echo(text, err=True)
     raise SystemExit(code)
+
+
+class _RdflibWarnings(logging.Handler):
+    """rdflib's warnings as one line each on stderr, once per kind, without the tracebacks rdflib attaches."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if converted := re.match(r"Failed to convert Literal lexical form to value\. Datatype=(\S+),", message):
+            why = f" ({record.exc_info[1]})" if record.exc_info and record.exc_info[1] else ""
+            message = (
+                f"a literal's text is not a valid <{converted.group(1)}> value{why}; it is kept as written, "
+                "and compares and sorts as text"
+            )
+        message = message.strip().split("\n", 1)[0]
+        if message not in self.seen:
+            self.seen.add(message)
+            click.echo(_clean(f"rolegraph: warning: {message}"), err=True)
+
+
+def _report_rdflib_warnings() -> None:
+    logger = logging.getLogger("rdflib")
+    if not any(isinstance(handler, _RdflibWarnings) for handler in logger.handlers):
+        logger.addHandler(_RdflibWarnings())
+
+
+def _output_closed() -> NoReturn:
+    """The reader of standard output has gone (``| head``): stop quietly, as Python's documentation advises (what
+    is still buffered goes to /dev/null, so the exit is not an error)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (an in-process caller's captured output)
+        pass
+    raise SystemExit(EXIT_OK)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; turn every error into a message on stderr and an exit code, never a traceback."""
+    _report_rdflib_warnings()
+    stdout = sys.stdout
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="rolegraph", standalone_mode=False)
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="rolegraph", standalone_mode=False)
+        sys.stdout.flush()
+        if isinstance(code, int) and not isinstance(code, bool) and code != EXIT_OK:  # a click ctx.exit(code)
+            raise SystemExit(code)
     except click.exceptions.Abort:
         _fail("interrupted.", 130)
     except click.ClickException as error:
         error.show()
         raise SystemExit(EXIT_INPUT) from None
     except RolegraphError as error:
+        if os.environ.get("RG_DEBUG") and error.__cause__ is not None:
+            import traceback
+
+            traceback.print_exception(error)
         _fail(str(error), error.exit_code)
-    except BrokenPipeError:
-        sys.stderr.close()
-        raise SystemExit(EXIT_OK) from None
+    except (_OutputClosedError, BrokenPipeError):
+        _output_closed()
+    except SystemExit as exited:
+        if exited.code == 1 and sys.stdout is not stdout:  # click's own answer to a closed pipe (during --help)
+            _output_closed()
+        raise
     except KeyboardInterrupt:
         _fail("interrupted.", 130)
     except RecursionError:
         _fail("the input is nested too deeply to process.", EXIT_INPUT)
     except MemoryError:
         _fail("out of memory while processing the input.", EXIT_INTERNAL)
-    except SystemExit:
-        raise
     except Exception as error:  # a bug: say so plainly; RG_DEBUG=1 shows the traceback for a report
-        import os
         import traceback
 
         if os.environ.get("RG_DEBUG"):

@@ -63,8 +63,37 @@ def is_store_url(spec: str) -> bool:
 
 
 def store_url(spec: str) -> str | None:
-    """The HTTP(S) endpoint URL a ``sparql+http(s)://`` store names, or None for a folder."""
-    return spec.removeprefix("sparql+") if is_store_url(spec) else None
+    """The HTTP(S) endpoint URL a ``sparql+http(s)://`` store names, or None for a folder. Raises
+    :class:`EndpointError` for a URL that names no server (no host, a bad port or IPv6 address, spaces).
+
+    >>> try:
+    ...     store_url("sparql+http://[::1/sparql")
+    ... except EndpointError as error:
+    ...     print(str(error)[:69])
+    sparql+http://[::1/sparql: not a usable server URL (Invalid IPv6 URL)
+    """
+    if not is_store_url(spec):
+        return None
+    url = spec.removeprefix("sparql+")
+    check_url(url, shown=spec)
+    return url
+
+
+def check_url(url: str, *, shown: str | None = None) -> None:
+    """Raise :class:`EndpointError` unless ``url`` is an http(s) URL with a host (and a valid port, if any)."""
+    example = "sparql+http://HOST:PORT/PATH, e.g. sparql+http://localhost:8890/sparql" if shown else (
+        "http://HOST:PORT/PATH, e.g. http://localhost:8890/sparql")  # fmt: skip
+    try:
+        if any(ch.isspace() or not ch.isprintable() for ch in url):
+            raise ValueError("it holds a space or a control character")
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise ValueError("not an http:// or https:// URL")
+        if not parts.hostname:
+            raise ValueError("no host name")
+        _ = parts.port  # raises ValueError for a port that is not a number in 0-65535
+    except ValueError as error:
+        raise EndpointError(f"{shown or url}: not a usable server URL ({error}); write {example}.") from None
 
 
 @dataclass(frozen=True)
@@ -105,12 +134,11 @@ def http_request(
 ) -> tuple[int, str, bytes]:
     """Send one request; return (status, content type, body). Connection failures and HTTP errors become an
     :class:`EndpointError` naming the URL and ``what`` was tried."""
-    if not url.startswith(("http://", "https://")):
-        raise EndpointError(f"{url}: not an http:// or https:// URL.")
-    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
-    if credentials is not None and data is not None and len(data) > 65_536:
-        _authorize_first(request, credentials, timeout)
+    check_url(url)
     try:
+        request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
+        if credentials is not None and data is not None and len(data) > 65_536:
+            _authorize_first(request, credentials, timeout)
         with _opener(url, credentials).open(request, timeout=timeout) as response:
             return response.status, response.headers.get_content_type(), response.read()
     except urllib.error.HTTPError as error:
@@ -153,6 +181,8 @@ def _authorize_first(request: urllib.request.Request, credentials: Credentials, 
 
 
 def _term(binding: Mapping[str, Any]) -> Identifier:
+    if not isinstance(binding, Mapping):
+        raise ValueError("a binding is not a JSON object")
     kind, value = binding.get("type"), binding.get("value")
     if not isinstance(value, str):
         raise ValueError("a binding has no string value")
@@ -161,9 +191,11 @@ def _term(binding: Mapping[str, Any]) -> Identifier:
     if kind == "bnode":
         return BNode(value.removeprefix("nodeID://"))
     if kind in ("literal", "typed-literal"):
-        if binding.get("xml:lang"):
-            return Literal(value, lang=binding["xml:lang"])
-        datatype = binding.get("datatype")
+        language, datatype = binding.get("xml:lang"), binding.get("datatype")
+        if not isinstance(language, str | None) or not isinstance(datatype, str | None):
+            raise ValueError("a literal's language or datatype is not a string")
+        if language:
+            return Literal(value, lang=language)
         if datatype and datatype != str(XSD.string):
             return Literal(value, datatype=URIRef(datatype))
         return Literal(value)
@@ -181,13 +213,19 @@ def parse_results_json(body: bytes) -> ResultTable | bool:
     5
     """
     document = json.loads(body)
+    if not isinstance(document, dict):
+        raise ValueError("the answer is not a JSON object")
     if "boolean" in document:
-        return bool(document["boolean"])
+        if not isinstance(document["boolean"], bool):
+            raise ValueError("the ASK answer is not true or false")
+        return document["boolean"]
     variables = tuple(document["head"]["vars"])
-    rows = tuple(
-        tuple(_term(solution[v]) if v in solution else None for v in variables)
-        for solution in document["results"]["bindings"]
-    )
+    if not all(isinstance(v, str) for v in variables):
+        raise ValueError("a variable name is not a string")
+    solutions = document["results"]["bindings"]
+    if not isinstance(solutions, list) or not all(isinstance(solution, dict) for solution in solutions):
+        raise ValueError("the bindings are not a list of JSON objects")
+    rows = tuple(tuple(_term(solution[v]) if v in solution else None for v in variables) for solution in solutions)
     return ResultTable(variables, rows)
 
 
@@ -246,8 +284,23 @@ class SparqlHttpEngine:
         """The current graph of every source that ``rolegraph push`` wrote to this server (empty when none)."""
         text = f"SELECT ?g WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?source <{RG}currentGraph> ?g }} }} ORDER BY ?g"
         answer = self._post(text, RESULTS_JSON, dataset=False)
-        assert isinstance(answer, ResultTable)
-        return [str(row.g) for row in answer]
+        if not isinstance(answer, ResultTable) or "g" not in answer.variables:
+            raise self._not_answering("the list of pushed graphs", ("g",), answer)
+        graphs = [row.g for row in answer]
+        if not all(isinstance(graph, URIRef) for graph in graphs):
+            raise EndpointError(
+                f"{self.endpoint}: the registry of pushed graphs names graphs that are not IRIs; was it written by "
+                "`rolegraph push`? Push again to rewrite it."
+            )
+        return [str(graph) for graph in graphs]
+
+    def _not_answering(self, what: str, wanted: Sequence[str], answer: Answer) -> EndpointError:
+        got = ", ".join("?" + v for v in answer.variables) if isinstance(answer, ResultTable) else type(answer).__name__
+        return EndpointError(
+            f"{self.endpoint}: answered the query for {what} with {got or 'no variables'}, not "
+            f"{', '.join('?' + v for v in wanted)}: it does not answer SPARQL queries as a SPARQL 1.1 server does. "
+            "Check that the URL is the server's SPARQL endpoint."
+        )
 
     def graph_names(self) -> list[str]:
         """The named graphs a query may name in FROM / FROM NAMED."""
@@ -283,7 +336,7 @@ class SparqlHttpEngine:
                 graph = Graph()
                 graph.parse(data=body, format=GRAPH_TYPES[content_type])
                 return graph
-        except (ValueError, KeyError, TypeError, SyntaxError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError, SyntaxError) as error:
             raise EndpointError(
                 f"{self.endpoint}: the answer ({content_type}) could not be read as SPARQL results: {error}."
             ) from None
@@ -296,6 +349,8 @@ class SparqlHttpEngine:
         answer = self._post(query.text, RESULTS_JSON)
         if not isinstance(answer, ResultTable):
             raise EndpointError(f"{self.endpoint}: answered the SELECT query {query.query.name!r} without rows.")
+        if not set(query.query.output) <= set(answer.variables):
+            raise self._not_answering(f"{query.query.name!r}", query.query.output, answer)
         if limit is not None:
             answer = ResultTable(answer.variables, answer.rows[:limit])
         return _restore_bound_iris(answer, query)
@@ -327,8 +382,10 @@ def remote_sources(endpoint: str, credentials: Credentials | None = None) -> lis
     """The sources a server holds, as ``rolegraph push`` recorded them (:class:`rolegraph.store.SourceInfo`)."""
     from .store import SOURCE_FIELDS, SOURCES_QUERY, sources_from_rows
 
-    answer = SparqlHttpEngine(endpoint, credentials=credentials)._post(SOURCES_QUERY, RESULTS_JSON, dataset=False)
-    assert isinstance(answer, ResultTable)
+    engine = SparqlHttpEngine(endpoint, credentials=credentials)
+    answer = engine._post(SOURCES_QUERY, RESULTS_JSON, dataset=False)
+    if not isinstance(answer, ResultTable) or not {"source", "g"} <= set(answer.variables):
+        raise engine._not_answering("the sources pushed", SOURCE_FIELDS, answer)
     rows = [{name: ("" if row[i] is None else str(row[i])) for i, name in enumerate(answer.variables)}
             for row in answer.rows]  # fmt: skip
     return sources_from_rows([{name: row.get(name, "") for name in SOURCE_FIELDS} for row in rows])
