@@ -6,6 +6,8 @@ The index is built from the graph's role names (one query per kind of name), onc
 engine. For a store it is also written beside the store's files (``rolegraph-names-KEY.sqlite``, KEY naming the
 store's current graphs), so that later processes open it instead of rebuilding it; an import gives the store new
 graph names and therefore a new index. Where that folder cannot be written the index lives in memory only.
+On a SPARQL server (``--store sparql+http://...``) the index, in memory, holds the names the server answers with (one
+that caps its answers' rows gives fewer suggestions), and case-insensitive lookups are left to the server's own scan.
 
 Suggestions are names sharing close words with what was typed: each typed word is matched against the index's
 words (a few edits allowed, fewer for short words; a word of 4 letters or more also matches the words it begins),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 
-from .engines import QueryEngine, select
+from .engines import OxigraphEngine, QueryEngine, RdflibEngine, select
 from .errors import InputError, UnknownRoleError
 from .nameindex import name_index
 from .namespaces import PREFIXES
@@ -123,8 +123,11 @@ def find_roles(graph: Graph | QueryEngine, name: str) -> list[RoleMatch]:
     spellings = dict.fromkeys([text, text.lower(), text.title(), text[:1].upper() + text[1:].lower(), text.upper()])
     literals = [Literal(s, lang="en") for s in spellings] + [Literal(s) for s in spellings]
     rows = select(graph, "role-lookup", {"name": literals})
-    if not rows and (stored := [s for s in name_index(graph).spellings(text) if s not in literals]):
-        rows = select(graph, "role-lookup", {"name": stored})
+    if not rows and isinstance(graph, Graph | RdflibEngine | OxigraphEngine):
+        if stored := [s for s in name_index(graph).spellings(text) if s not in literals]:
+            rows = select(graph, "role-lookup", {"name": stored})
+    elif not rows:  # a SPARQL server: its own scan sees every name, whatever it caps the rows of an answer at
+        rows = select(graph, "role-search", {"name": Literal(text)})
     matches: dict[URIRef, RoleMatch] = {}
     for row in rows:
         role = URIRef(row.role)

@@ -4,6 +4,8 @@ is told (suggestions from the index of names, in memory and in the file beside a
 from __future__ import annotations
 
 import http.client
+import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -260,3 +262,17 @@ def test_the_server_answers_a_mistyped_role_with_404_and_suggestions(served: str
     )
     assert status == 404
     assert "no role matches" in body and "zzzz" in body
+
+
+def test_a_sparql_server_gives_the_stores_answers_to_case_and_typos(served: str, mini_store: Path) -> None:
+    def show(store: str, name: str) -> tuple[int, str, str]:
+        done = subprocess.run([sys.executable, "-m", "rolegraph", "--store", store, "show", name],
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        return done.returncode, done.stdout, done.stderr
+
+    remote = f"sparql+{served}/sparql"
+    for name in ["producers AND directors", "Producers and Directers", "zzzz"]:
+        here, there = show(str(mini_store), name), show(remote, name)
+        assert here == there, name
+        assert here[0] == (0 if name == "producers AND directors" else 2), here[2]
+    assert "Did you mean: Producers and Directors" in show(remote, "Producers and Directers")[2]
