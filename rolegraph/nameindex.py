@@ -378,9 +378,10 @@ def _for_store(engine: OxigraphEngine, folder: Path) -> RoleNameIndex:
         return RoleNameIndex.build(rows, key)
     now = time.time()
     for old in [*folder.glob(f"{FILE_PREFIX}*.sqlite"), *folder.glob(f".{FILE_PREFIX}*")]:
-        # Indexes of earlier graphs, and files a build killed halfway left (an hour gives a running build time).
+        # Indexes of earlier graphs and files a killed build left, once an hour old: a server still reading the
+        # graphs it opened before an import, and a running build, keep theirs.
         with contextlib.suppress(OSError):
-            if old != path and (old.name.endswith(".sqlite") or now - old.stat().st_mtime > 3600):
+            if old != path and now - old.stat().st_mtime > 3600:
                 old.unlink()
     return index
 

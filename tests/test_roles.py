@@ -4,8 +4,10 @@ is told (suggestions from the index of names, in memory and in the file beside a
 from __future__ import annotations
 
 import http.client
+import os
 import subprocess
 import sys
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -212,8 +214,16 @@ def test_an_import_gives_the_store_a_new_index(tmp_path: Path) -> None:
     _store(folder, esco=True)
     with rolegraph.open_store(folder) as g:
         assert suggest_roles(g.engine, "video and motion picture produser")[0] == "video and motion picture producer"
-    (after,) = _index_files(folder)
-    assert after != before
+    (after,) = set(_index_files(folder)) - {before}
+    # The earlier index stays for an hour (a server that opened the store before the import still reads it), and
+    # goes with the next build after that.
+    hours_ago = time.time() - 7200
+    os.utime(folder / before, (hours_ago, hours_ago))
+    _store(folder)
+    with rolegraph.open_store(folder) as g:
+        assert suggest_roles(g.engine, "Producers and Directers")[0] == "Producers and Directors"
+    assert before not in _index_files(folder)
+    assert after in _index_files(folder)
 
 
 def test_a_damaged_index_file_is_rebuilt(tmp_path: Path) -> None:
