@@ -24,7 +24,8 @@ ESCO = SHARED / "data" / "esco" / "v1.1.1"
 CROSSWALK = SHARED / "data" / "crosswalks" / "esco_onet" / "ESCO_to_ONET-SOC_2019_with_esco_v1.1.1_uris.csv"
 # A mark, not a module-level skip: each test is then counted as skipped, once.
 pytestmark = pytest.mark.skipif(
-    not (ONET.is_dir() and ESCO.is_dir()), reason=f"the real releases are not at {SHARED / 'data'} (../shared is absent)"
+    not (ONET.is_dir() and ESCO.is_dir()),
+    reason=f"the real releases are not at {SHARED / 'data'} (../shared is absent)",
 )
 
 
