@@ -4,6 +4,11 @@ columns, blank lines, duplicate rows and CRLF line ends. Never a traceback, neve
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -33,6 +38,12 @@ CORPUS = {
     "remote-context.jsonld": (2, "remote-context.jsonld: unknown RDF file type '.jsonld'"),
     "bom.ttl": (0, ""),
     "hostile-label.ttl": (0, ""),
+    "ill-typed.ttl": (0, ""),
+    "terminal-escapes.ttl": (0, ""),
+    "lone-surrogate.ttl": (2, "lone-surrogate.ttl: the term 'half of a pair: \\ud83d' holds an escaped lone surrogate"),
+    "unterminated.nt": (2, "unterminated.nt:2:49: Unexpected end of file"),
+    "relative-iri.nt": (2, "relative-iri.nt:1:1: No scheme found in an absolute IRI"),
+    "ill-typed.rq": (2, "ill-typed.rq: unknown RDF file type '.rq'"),  # a query, for test_hostile_invocations
 }
 
 
@@ -250,3 +261,127 @@ def test_an_identifier_that_cannot_be_an_iri(tmp_path: Path) -> None:
     assert "Task Statements.txt:2: Invalid IRI code point ' '" in done.stderr
     assert "the store is as it was" in done.stderr
     assert "O*NET" not in run("--store", str(store), "sources").stdout
+
+
+# -- hostile invocations: each a clear error (exit 2) or a quiet success, never a traceback ------------------------
+
+
+INVOCATIONS = {
+    "a character device as data": (["--data", "/dev/zero", "roles"], 2,
+                                   "/dev/zero: is a character device, not an RDF file"),
+    "a bad IPv6 server address": (["--store", "sparql+http://[::1/sparql", "roles"], 2,
+                                  "sparql+http://[::1/sparql: not a usable server URL (Invalid IPv6 URL)"),
+    "a server URL without a host": (["--store", "sparql+http:///sparql", "roles"], 2, "(no host name)"),
+    "a server URL with a bad port": (["--store", "sparql+http://localhost:99999/sparql", "roles"], 2,
+                                     "(Port out of range 0-65535)"),
+    "push to a bad URL": (["push", "--endpoint", "http://[::1/x"], 2, "http://[::1/x: not a usable server URL"),
+    "an ill-typed literal in a query": (["sparql", str(BAD / "ill-typed.rq")], 0,
+                                        "rolegraph: warning: a literal's text is not a valid"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "code", "message"), INVOCATIONS.values(), ids=list(INVOCATIONS))
+def test_hostile_invocations(args: list[str], code: int, message: str) -> None:
+    done = run(*args)
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """`rolegraph show X | head -1`: the reader leaves early; rolegraph stops without a message, exit 0."""
+    command = (
+        f"{shlex.quote(sys.executable)} -m rolegraph show Producer | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    )
+    for _ in range(3):
+        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+        assert done.stdout.strip() == "0", done.stderr
+        assert done.stderr == ""
+    long_help = f"{shlex.quote(sys.executable)} -m rolegraph --help | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    done = subprocess.run(["bash", "-c", long_help], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "0" and done.stderr == ""
+
+
+def test_a_fifo_is_read_and_an_endless_one_is_cut(tmp_path: Path) -> None:
+    fifo = tmp_path / "data.ttl"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", f"cat {shlex.quote(str(BAD / 'bom.ttl'))} > {shlex.quote(str(fifo))}"])
+    done = run("--data", str(fifo), "roles", "--all")
+    writer.wait(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "Role with a byte order mark" in done.stdout
+    from rolegraph.ontology import MAX_FILE_BYTES
+
+    endless = subprocess.Popen(["sh", "-c", f"cat /dev/zero > {shlex.quote(str(fifo))}"], stderr=subprocess.DEVNULL)
+    try:
+        done = run("--data", str(fifo), "roles")
+    finally:
+        endless.kill()
+        endless.wait(timeout=30)
+    assert done.returncode == 2
+    assert f"larger than {MAX_FILE_BYTES // 2**20} MiB, the most rolegraph loads into memory" in done.stderr
+
+
+def test_labels_with_terminal_escapes_and_formulas_are_inert_in_every_output(tmp_path: Path) -> None:
+    """No output carries ESC, CSI or BEL (terminal escapes); CSV cells never start a formula; JSON keeps the exact
+    value; the page's JSON-LD cannot end its script element."""
+    data = ["--data", str(BAD / "terminal-escapes.ttl")]
+    role = "https://example.org/role/escapes"
+    outputs = {
+        "roles": run(*data, "roles"),
+        "roles csv": run(*data, "roles", "--format", "csv"),
+        "roles json": run(*data, "roles", "--format", "json"),
+        "show": run(*data, "show", role),
+        "show json": run(*data, "show", role, "--format", "json"),
+        "compare": run(*data, "compare", role, "Producer"),
+        "compare csv": run(*data, "compare", role, "Producer", "--format", "csv"),
+        "resolve": run(*data, "resolve", "https://example.org/role/escapes"),
+        "unknown role": run(*data, "show", "=HYPERLINK(\x1b]0;x\x07"),
+        "schema": run(*data, "export", "--role", role, "--format", "schema-jsonld"),
+        "export jsonld": run(*data, "export", "--format", "jsonld"),
+    }
+    for what, done in outputs.items():
+        assert done.returncode == (2 if what == "unknown role" else 0), (what, done.stderr)
+        for text in (done.stdout, done.stderr):
+            assert not set(text) & {"\x1b", "\x9b", "\x07", "\u202e"}, what
+    for what in ("roles csv", "compare csv"):
+        cells = [cell for row in csv.reader(io.StringIO(outputs[what].stdout)) for cell in row]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")], what
+        assert any(cell.startswith("'=HYPERLINK(") for cell in cells), what
+    label = json.loads(outputs["roles json"].stdout)
+    assert any(r["label"].startswith("=HYPERLINK(") and "\x1b]0;owned\x07" in r["label"] for r in label)
+    assert "<" not in outputs["schema"].stdout and "&" not in outputs["schema"].stdout
+
+
+def test_a_5_mb_literal_in_n_triples_round_trips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """N-Triples goes through Oxigraph's parser, linear in the line's length (rdflib's took 71 s for 5 MB: see
+    benchmarks/bench_ntriples.py); the literal comes back exactly, escapes and all."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.plugins.parsers import ntriples
+
+    from rolegraph.ontology import parse_into
+
+    def quadratic(*_args: object) -> None:
+        raise AssertionError("rdflib's N-Triples parser was used")
+
+    monkeypatch.setattr(ntriples.W3CNTriplesParser, "readline", quadratic)
+    piece = 'plain "quoted" back\\slash\ttab\nnewline caf\u00e9 \U0001f600 '
+    value = piece * (5_000_000 // len(piece))
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    big = tmp_path / "big.nt"
+    big.write_text(
+        f'<https://example.org/x> <https://example.org/p> "{escaped}" .\n'
+        '_:b <https://example.org/p> "caf\\u00e9"@fr-CA .\n'
+        '_:b <https://example.org/q> "7"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        "<https://example.org/x> <https://example.org/r> _:b .\n",
+        encoding="utf-8",
+    )
+    graph = parse_into(Graph(), big)
+    assert len(graph) == 4
+    assert graph.value(URIRef("https://example.org/x"), URIRef("https://example.org/p")) == Literal(value)
+    node = graph.value(URIRef("https://example.org/x"), URIRef("https://example.org/r"))
+    assert isinstance(node, BNode)
+    assert graph.value(node, URIRef("https://example.org/p")) == Literal("caf\u00e9", lang="fr-CA")
+    assert graph.value(node, URIRef("https://example.org/q")) == Literal(7)
+    done = run("--data", str(big), "roles")
+    assert done.returncode == 0, done.stderr[-500:]
