@@ -667,12 +667,22 @@ def _fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
+_warned: set[str] = set()
+
+
+def _warn(message: str) -> None:
+    """One line on stderr, once per message."""
+    message = message.strip().split("\n", 1)[0]
+    if message not in _warned:
+        _warned.add(message)
+        click.echo(_clean(f"rolegraph: warning: {message}"), err=True)
+
+
 class _RdflibWarnings(logging.Handler):
-    """rdflib's warnings as one line each on stderr, once per kind, without the tracebacks rdflib attaches."""
+    """rdflib's logged warnings as one line each, without the tracebacks rdflib attaches."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.seen: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
@@ -682,13 +692,18 @@ class _RdflibWarnings(logging.Handler):
                 f"a literal's text is not a valid <{converted.group(1)}> value{why}; it is kept as written, "
                 "and compares and sorts as text"
             )
-        message = message.strip().split("\n", 1)[0]
-        if message not in self.seen:
-            self.seen.add(message)
-            click.echo(_clean(f"rolegraph: warning: {message}"), err=True)
+        _warn(message)
 
 
-def _report_rdflib_warnings() -> None:
+def _show_warning(message: Warning | str, category: type[Warning], *_where: Any, **_options: Any) -> None:
+    _warn(str(message))
+
+
+def _report_warnings() -> None:
+    """Warnings (rdflib's logged ones, and Python warnings such as "Parsing weird boolean") as one line each."""
+    import warnings
+
+    warnings.showwarning = _show_warning
     logger = logging.getLogger("rdflib")
     if not any(isinstance(handler, _RdflibWarnings) for handler in logger.handlers):
         logger.addHandler(_RdflibWarnings())
@@ -707,7 +722,7 @@ def _output_closed() -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; turn every error into a message on stderr and an exit code, never a traceback."""
-    _report_rdflib_warnings()
+    _report_warnings()
     stdout = sys.stdout
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="rolegraph", standalone_mode=False)

@@ -7,7 +7,7 @@ Every writer is safe where its output lands (see "Outputs" in the README): JSON 
 surrogate characters (``\u001b``), so the values stay exact and no escape sequence reaches a terminal; XML 1.0 and
 CSV cannot escape them, so there they become U+FFFD. CSV, the spreadsheet format, also prefixes ``'`` to a cell that
 a spreadsheet would run as a formula (one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return,
-unless it is a number).
+unless it is a number), and replaces bidi controls.
 
 >>> from rdflib import Literal, URIRef
 >>> table = ResultTable(("s", "n"), ((URIRef("http://example.org/a"), Literal(1)),))
@@ -58,6 +58,7 @@ _JSON_ESCAPED = re.compile(r"[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u
 controls, line separators); C0 controls are escaped by ``json.dumps`` itself."""
 
 _HTML_ESCAPED = re.compile("[<>&]")
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,12 +74,13 @@ def data_text(text: str) -> str:
 
 
 def spreadsheet_cell(text: str) -> str:
-    """A CSV cell a spreadsheet shows as text: ``'`` before a formula (OWASP's rule), numbers left alone.
+    """A CSV cell a spreadsheet shows as text: ``'`` before a formula (OWASP's rule), numbers left alone; control
+    characters (:func:`data_text`) and bidi controls, which reorder what is shown, become U+FFFD.
 
     >>> spreadsheet_cell("=1+2"), spreadsheet_cell("-5"), spreadsheet_cell("-1+2"), spreadsheet_cell("a=b")
     ("'=1+2", '-5', "'-1+2", 'a=b')
     """
-    text = data_text(text)
+    text = _BIDI.sub("\ufffd", data_text(text))
     if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
