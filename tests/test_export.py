@@ -78,3 +78,78 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(
         write_output(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+# -- targets that are not regular files: written into, never replaced --------------------------------------------
+
+
+def test_a_fifo_is_written_into(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert write_output(fifo, b"through the pipe") == fifo
+    reader.join(timeout=30)
+    assert received == [b"through the pipe"]
+    assert fifo.is_fifo()
+
+
+def test_a_symlink_stays_and_its_target_is_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "real.ttl"
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    link = tmp_path / "link.ttl"
+    link.symlink_to("real.ttl")
+    dangling = tmp_path / "dangling.ttl"
+    dangling.symlink_to("created.ttl")
+    write_output(link, b"new")
+    write_output(dangling, b"made")
+    assert link.is_symlink() and os.readlink(link) == "real.ttl"
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == 0o600  # the file replaced keeps its permissions
+    assert dangling.is_symlink() and (tmp_path / "created.ttl").read_bytes() == b"made"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["created.ttl", "dangling.ttl", "link.ttl", "real.ttl"]
+
+
+def test_a_character_device_is_written_into(tmp_path: Path) -> None:
+    import stat
+
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a copy of /dev/null
+    except PermissionError:
+        pytest.skip("mknod needs root")
+    assert write_output(device, b"into the device") == device
+    assert stat.S_ISCHR(device.stat().st_mode)
+
+
+def test_dev_stdout_is_standard_output() -> None:
+    code = "from rolegraph.fileio import write_output; write_output('/dev/stdout', b'to stdout')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"to stdout"
+
+
+def test_a_socket_is_refused(tmp_path: Path) -> None:
+    import socket
+
+    path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        with pytest.raises(OutputError, match="is a socket, not a regular file, FIFO or character device"):
+            write_output(path, b"x")
+    assert path.is_socket()
+
+
+def test_export_through_the_cli_into_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "graph.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    done = subprocess.run([sys.executable, "-m", "rolegraph", "export", "--format", "nt", "-o", str(fifo)],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    out, _ = reader.communicate(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert out.count(b"\n") > 100 and fifo.is_fifo()

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -167,3 +168,90 @@ def test_serve_as_a_command_then_stop_it(tmp_path: Path, stop: str) -> None:
         time.sleep(0.2)
     left = [Path(f"/proc/{c}/cmdline").read_text().replace("\0", " ") for c in children if running(c)]
     assert not left
+
+
+# -- servers that answer SPARQL JSON, but not what rolegraph asks ------------------------------------------------
+
+
+def _fake_server(answer: Any) -> tuple[Any, str]:
+    """A server on loopback answering every query with ``answer(query)`` as SPARQL JSON (stopped by the caller)."""
+    import http.server
+    import threading
+    import urllib.parse
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            fields = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+            body = json.dumps(answer(fields.get("query", [""])[0])).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"sparql+http://127.0.0.1:{server.server_address[1]}/sparql"
+
+
+def _same_variables_filled_with(value: dict[str, str]) -> Any:
+    import re
+
+    def answer(query: str) -> dict[str, Any]:
+        head = query.split("WHERE", 1)[0]
+        names = list(dict.fromkeys(re.findall(r"\?(\w+)", head)))
+        return {"head": {"vars": names}, "results": {"bindings": [{name: value for name in names}]}}
+
+    return answer
+
+
+FAKES = {
+    "one variable for everything": (lambda _q: {"head": {"vars": ["x"]}, "results": {"bindings": [
+        {"x": {"type": "literal", "value": "1"}}]}}, "answered the query for the list of pushed graphs with ?x"),
+    "bindings that are not objects": (lambda _q: {"head": {"vars": ["x"]}, "results": {"bindings": [[1]]}},
+                                      "could not be read as SPARQL results: the bindings are not a list"),
+    "a document that is a list": (lambda _q: [], "could not be read as SPARQL results"),
+    "ASK that is not a boolean": (lambda _q: {"head": {}, "boolean": "yes"}, "could not be read as SPARQL results"),
+    "the right variables, nonsense values": (_same_variables_filled_with({"type": "uri", "value": "http://example.org/zzz"}),
+                                             "its answers could not be used"),
+    "the right variables, graphs as text": (_same_variables_filled_with({"type": "literal", "value": "g"}),
+                                            "names graphs that are not IRIs"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("answer", "message"), FAKES.values(), ids=list(FAKES))
+@pytest.mark.parametrize("command", [["roles"], ["show", "Producer"], ["compare", "A", "B"], ["sources"]],
+                         ids=["roles", "show", "compare", "sources"])  # fmt: skip
+def test_a_server_that_is_not_a_rolegraph_push(answer: Any, message: str, command: list[str]) -> None:
+    server, url = _fake_server(answer)
+    try:
+        done = run(url, *command)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    if command == ["sources"] and done.returncode == 0:  # the registry query: nonsense shown as nonsense, cleanly
+        return
+    assert done.returncode == 2, done.stderr
+    if command == ["roles"]:  # (the others may stop earlier, at a clear error of their own)
+        assert message in done.stderr and "rolegraph: error: http://127.0.0.1:" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("spec", "why"),
+    [
+        ("sparql+http://[::1/sparql", "Invalid IPv6 URL"),
+        ("sparql+http:///sparql", "no host name"),
+        ("sparql+http://localhost:notaport/sparql", "Port could not be cast to integer value as 'notaport'"),
+        ("sparql+https://exa mple.org/sparql", "it holds a space or a control character"),
+    ],
+)
+def test_a_server_url_that_names_no_server(spec: str, why: str) -> None:
+    done = run(spec, "roles")
+    assert done.returncode == 2
+    assert (
+        f"rolegraph: error: {spec}: not a usable server URL ({why}); write sparql+http://HOST:PORT/PATH" in done.stderr
+    )

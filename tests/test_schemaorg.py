@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -49,3 +50,28 @@ def test_cli_writes_it_and_needs_a_role() -> None:
         [sys.executable, "-m", "rolegraph", "export", "--format", "schema-jsonld"], capture_output=True, text=True
     )
     assert refused.returncode == 2 and "needs --role" in refused.stderr
+
+
+def test_a_label_cannot_end_the_script_element(tmp_path: Path) -> None:
+    """The JSON-LD goes into a page's <script type="application/ld+json">: "<", ">" and "&" are escaped, so a label
+    holding </script> cannot end it; the JSON parses back to the same value."""
+    hostile = "</script><script>alert(1)</script> & <!-- -->"
+    extra = tmp_path / "hostile.ttl"
+    extra.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix rg: <https://w3id.org/rolegraph/vocab#> .\n"
+        f'<https://example.org/role/x> a rg:ProfiledRole ; rdfs:label "{hostile}"@en ;\n'
+        "    rg:hasDuty <https://example.org/duty/x> .\n"
+        f'<https://example.org/duty/x> a rg:Duty ; rdfs:label "{hostile} duty"@en .\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, "-m", "rolegraph", "--data", str(extra), "export", "--role",
+                           "https://example.org/role/x", "--format", "schema-jsonld"],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert not set(done.stdout) & {"<", ">", "&"}
+    assert "\\u003c/script\\u003e" in done.stdout
+    document = json.loads(done.stdout)
+    assert document["name"] == hostile
+    assert document["responsibilities"] == [f"{hostile} duty"]
+    page = f'<html><head><script type="application/ld+json">{done.stdout}</script></head></html>'
+    assert page.count("</script>") == 1  # only the element's own end
