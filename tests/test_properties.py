@@ -4,6 +4,7 @@ binding values that stay data, and the projection's one node per RDF node."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -188,3 +189,120 @@ def test_any_role_name_gives_a_role_or_a_clear_error(graph: Graph, text: str) ->
         assert str(error)  # a message, not a traceback
         return
     assert str(iri) in known
+
+
+# -- the command line: any argument text is a result or a clear error ---------------------------------------------
+
+
+def _cli_commands() -> dict[str, Any]:
+    """Every command the property test may run, by its words (``import onet``), with its click command. ``serve``
+    (which would keep running) and ``push`` (which reaches the network) are left out."""
+    from rolegraph.cli import cli
+
+    found: dict[str, Any] = {}
+    for name, command in cli.commands.items():
+        if name in ("serve", "push"):
+            continue
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            found.update({f"{name} {sub}": subcommand for sub, subcommand in subcommands.items()})
+        else:
+            found[name] = command
+    return found
+
+
+CLI_COMMANDS = _cli_commands()
+
+
+def _safe(token: str) -> bool:
+    """No token may name a place outside the test's folders or a network address (outputs are written where told)."""
+    return "\x00" not in token and "://" not in token and not token.startswith(("/", "~")) and ".." not in token \
+        and token != "-"  # fmt: skip
+
+
+_BAD_FILES = sorted(f"tests/data/bad/{p.name}" for p in (Path(__file__).parent / "data" / "bad").iterdir())
+_NAMES = st.sampled_from(
+    [
+        "Producer",
+        "Production Manager",
+        "role:producer",
+        "27-2012.00",
+        "1",
+        "0",
+        "-1",
+        "99999999999999999999",
+        "x=y",
+        "a=Producer",
+        "role=Producer",
+        "shared-skills",
+        "similar-roles",
+        "out.ttl",
+        "page.html",
+        "store",
+        *_BAD_FILES,
+    ]
+)
+_VALUES = st.one_of(_NAMES, _NAMES, _NAMES, st.text(st.characters(blacklist_categories=("Cs",)), max_size=24))
+
+
+@st.composite
+def cli_arguments(draw: Any) -> list[str]:
+    """A command with global options, some of its options (with values: a choice, a file, a name, text) and
+    positional values, in a random order, sometimes with a random word thrown in."""
+    import click
+
+    words = draw(st.sampled_from(sorted(CLI_COMMANDS)))
+    command = CLI_COMMANDS[words]
+    front: list[str] = []
+    if draw(st.integers(0, 3)) == 0:
+        front += ["--data", draw(st.sampled_from(_BAD_FILES))]
+    if draw(st.integers(0, 4)) == 0:
+        front += ["--store", "store"]
+    parts: list[list[str]] = []
+    for parameter in command.params:
+        if isinstance(parameter, click.Option) and draw(st.booleans()):
+            option = draw(st.sampled_from([*parameter.opts, *parameter.secondary_opts]))
+            if option in ("-h", "--help") or parameter.is_flag:
+                parts.append([option])
+                continue
+            choices = list(getattr(parameter.type, "choices", ()))
+            values = st.one_of(*[st.sampled_from(choices)] * 3, _VALUES) if choices else _VALUES
+            parts.append([option, draw(values)])
+        elif isinstance(parameter, click.Argument):
+            many = parameter.nargs == -1
+            parts += [
+                [draw(_VALUES)] for _ in range(draw(st.integers(0, 3) if many else st.sampled_from([1, 1, 1, 0])))
+            ]
+    parts = draw(st.permutations(parts)) + [[draw(_VALUES)] for _ in range(draw(st.sampled_from([0, 0, 0, 1])))]
+    return [token for token in [*front, *words.split(), *(t for part in parts for t in part)] if _safe(token)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(arguments=cli_arguments())
+def test_any_command_line_exits_0_or_2_without_a_traceback(
+    arguments: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random argument text for every command (options, values, hostile files, text): exit 0 or 2 (3 for validate,
+    whose data may not conform), a message and never a traceback. Runs in a folder of its own, with no store but
+    the ones it makes there."""
+    from click.testing import CliRunner
+
+    from rolegraph.cli import main
+
+    repository = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(repository)  # the corpus is named relative to the checkout; outputs go to a scratch folder
+    scratch = tmp_path / "scratch"
+    scratch.mkdir(exist_ok=True)
+    arguments = [a if a not in ("out.ttl", "page.html", "store") else str(scratch / a) for a in arguments]
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    monkeypatch.delenv("ROLEGRAPH_STORE", raising=False)
+    with CliRunner().isolation(input="") as streams:  # (stdout, stderr, ...) as bytes
+        try:
+            main(arguments)
+            code = 0
+        except SystemExit as exited:
+            code = int(exited.code or 0) if not isinstance(exited.code, str) else 2
+    stderr = streams[1].getvalue().decode("utf-8", "replace")
+    assert "Traceback" not in stderr and "internal error" not in stderr, (arguments, stderr)
+    allowed = {0, 2, 3} if arguments and "validate" in arguments else {0, 2}
+    assert code in allowed, (arguments, code, stderr, streams[0].getvalue()[-500:])
