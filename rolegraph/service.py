@@ -4,6 +4,7 @@ body. Runs inside a worker process (see :mod:`rolegraph.workers`) with the graph
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ def open_site(spec: str | None, timeout: float, max_rows: int) -> SiteContext:
 
 
 _keep: list[ExitStack] = []
+_BASE = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?/sparql")
 
 
 @lru_cache(maxsize=1)
@@ -97,9 +99,9 @@ def _error(status: int, message: str, html: bool = False) -> JobResult:
     return JobResult(status, {"Content-Type": TEXT}, (message.rstrip() + "\n").encode("utf-8"))
 
 
-def _landing(site: SiteContext) -> JobResult:
+def _landing(site: SiteContext, notice: str | None = None) -> JobResult:
     roles = site.graph.roles()
-    return page("Roles", page="landing", roles=roles, sources=site.sources, target=site.target)
+    return page("Roles", page="landing", roles=roles, sources=site.sources, target=site.target, notice=notice)
 
 
 def _role(site: SiteContext, name: str) -> JobResult:
@@ -145,6 +147,8 @@ def _service_description(site: SiteContext, accept: str | None, base: str) -> Jo
     formats = Namespace("http://www.w3.org/ns/formats/")
     graph = Graph()
     graph.bind("sd", sd)
+    if not _BASE.fullmatch(base):  # the server builds it from a checked Host; never an IRI from raw input
+        base = "/sparql"
     service = URIRef(base)
     graph.add((service, RDF.type, sd.Service))
     graph.add((service, sd.endpoint, service))
@@ -169,16 +173,27 @@ def _service_description(site: SiteContext, accept: str | None, base: str) -> Jo
     return JobResult(200, {"Content-Type": f"{kind}; charset=utf-8"}, serialize(graph, fmt))
 
 
-def _results(site: SiteContext, answer: Any, kind: str, html: bool) -> JobResult:
-    from .export import serialize
+def _graph_body(graph: Graph, fmt: str) -> bytes:
+    """A query's graph as Turtle, N-Triples or JSON-LD. Unlike an export, blank nodes keep the engine's labels:
+    canonical labels cost time that grows much faster than the graph (seconds for a few thousand blank nodes)."""
+    from .namespaces import bind_prefixes
 
+    if fmt == "ttl":
+        for prefix, namespace in bind_prefixes(Graph()).namespace_manager.namespaces():
+            graph.bind(prefix, namespace, override=False)
+    rdflib_format = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]
+    return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def _results(site: SiteContext, answer: Any, kind: str, html: bool) -> JobResult:
+    # The engine read at most max_rows + 1 rows or triples: one more than the limit says the answer was cut.
     headers: dict[str, str] = {}
     if isinstance(answer, ResultTable) and len(answer.rows) > site.max_rows:
         answer = ResultTable(answer.variables, answer.rows[: site.max_rows])
         headers["X-Rolegraph-Truncated"] = f"rows cut at {site.max_rows}"
     if isinstance(answer, Graph) and len(answer) > site.max_rows:
-        return _error(413, f"the query built {len(answer):,} triples, more than this server's limit of "
-                      f"{site.max_rows:,}; narrow it with a WHERE pattern.")  # fmt: skip
+        return _error(413, f"the query builds more triples than this server's limit of {site.max_rows:,} per "
+                      "answer (a graph cannot be cut short); narrow it with a WHERE pattern.", html)  # fmt: skip
     if html:
         if isinstance(answer, Graph):
             return _error(406, "a CONSTRUCT or DESCRIBE result has no table; pick Turtle or N-Triples.", html=True)
@@ -191,7 +206,7 @@ def _results(site: SiteContext, answer: Any, kind: str, html: bool) -> JobResult
         return result
     if isinstance(answer, Graph):
         fmt = {"text/turtle": "ttl", "application/x-turtle": "ttl", "application/ld+json": "jsonld"}.get(kind, "nt")
-        body = serialize(answer, fmt)
+        body = _graph_body(answer, fmt)
     elif isinstance(answer, bool):
         writers = {"json": boolean_json, "xml": boolean_xml}
         short = {"application/sparql-results+json": "json", "application/json": "json",
@@ -237,7 +252,7 @@ def _sparql(site: SiteContext, args: dict[str, Any]) -> JobResult:
         return _error(error.status, error.message, html)
     dataset = {"default_graphs": list(defaults), "named_graphs": list(nameds)} if (defaults or nameds) else {}
     try:
-        answer = site.graph.engine.execute(checked.text, **dataset)  # type: ignore[arg-type]
+        answer = site.graph.engine.execute(checked.text, limit=site.max_rows + 1, **dataset)  # type: ignore[arg-type]
     except (SyntaxError, ValueError) as error:
         return _error(400, f"malformed query: {error}", html)
     except InputError as error:  # the engine refused the query (QueryError): the client's to fix
@@ -254,7 +269,7 @@ def handle_job(site: SiteContext, job: Job) -> JobResult:
             return _sparql(site, job.args)
         name = job.args.get("name")
         if name == "landing":
-            return _landing(site)
+            return _landing(site, job.args.get("notice"))
         if name == "role":
             return _role(site, job.args["role"])
         if name == "compare":
@@ -264,5 +279,7 @@ def handle_job(site: SiteContext, job: Job) -> JobResult:
         return _error(404, "no such page.", html=True)
     except UnknownRoleError as error:
         return _error(404, str(error), html=True)
+    except ProtocolError as error:
+        return _error(error.status, error.message)
     except RolegraphError as error:
         return _error(400, str(error), html=True)
