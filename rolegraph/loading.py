@@ -83,7 +83,7 @@ def import_crosswalk(
 ) -> ImportReport:
     """Import a crosswalk CSV (the layout is recognised from its header); returns what was imported and skipped."""
     path = Path(file)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"{path}: no such file.")
     layout = detect_layout(path)
     report = ImportReport(layout.title, path.name, progress=progress)

@@ -275,6 +275,11 @@ INVOCATIONS = {
     "a server URL with a bad port": (["--store", "sparql+http://localhost:99999/sparql", "roles"], 2,
                                      "(Port out of range 0-65535)"),
     "push to a bad URL": (["push", "--endpoint", "http://[::1/x"], 2, "http://[::1/x: not a usable server URL"),
+    "a device as a crosswalk": (["import", "crosswalk", "/dev/zero"], 2,
+                                "/dev/zero: is not a regular file (a device, FIFO or socket)"),
+    "a device as an output": (["export", "-o", "/dev/full"], 2,
+                              "/dev/full: cannot write (No space left on device); the output may be incomplete"),
+    "a device as validated data": (["validate", "/dev/zero"], 2, "/dev/zero: is a character device, not an RDF file"),
     "an ill-typed literal in a query": (["sparql", str(BAD / "ill-typed.rq")], 0,
                                         "rolegraph: warning: a literal's text is not a valid"),
 }  # fmt: skip

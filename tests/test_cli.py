@@ -288,3 +288,37 @@ def test_sparql_empty_result_says_no_rows(capsys: pytest.CaptureFixture[str], tm
     empty.write_text("SELECT ?s WHERE { ?s a <http://example.org/Nothing> }")
     code, out, _ = run(capsys, "sparql", str(empty))
     assert (code, out.strip()) == (0, "no rows")
+
+
+@pytest.mark.parametrize("kind", ["QueryError", "EndpointError", "OutputError", "StoreError", "RolegraphError"])
+def test_every_rolegraph_error_is_exit_2_with_its_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Whatever a command raises of rolegraph's own errors (the engines raise QueryError) is its message and exit 2;
+    an import committed before a failure (ImportCommittedError) is exit 4."""
+    import rolegraph.errors
+    import rolegraph.store
+
+    error = getattr(rolegraph.errors, kind, None) or getattr(rolegraph.store, kind)
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise error("query.rq:1:5: what went wrong \x1b[2J")
+
+    monkeypatch.setattr("rolegraph.api.RoleGraph.roles", fail)
+    code, out, err = run(capsys, "roles")
+    assert code == 2 and out == ""
+    assert err == "rolegraph: error: query.rq:1:5: what went wrong  [2J\n"  # the escape is not printed either
+    monkeypatch.setattr("rolegraph.api.RoleGraph.roles", lambda *_a, **_k: (_ for _ in ()).throw(
+        rolegraph.store.ImportCommittedError("committed, then the disk filled")))  # fmt: skip
+    assert run(capsys, "roles")[0] == 4
+
+
+def test_an_ill_typed_literal_is_one_warning_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text('SELECT ?x WHERE { BIND("x"^^<http://www.w3.org/2001/XMLSchema#integer> AS ?x) }')
+    code, out, err = run(capsys, "sparql", str(query), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["results"]["bindings"] == [
+        {"x": {"type": "literal", "value": "x", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+    ]
+    assert err.count("\n") <= 1 and "Traceback" not in err

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from .onet import CODE, LABEL, RG, A, L, N, Triple, _statement, occupation
 from .report import ImportReport
-from .tabular import read_table
+from .tabular import check_regular_file, read_table
 
 __all__ = ["LAYOUTS", "crosswalk_triples", "detect_layout"]
 
@@ -106,6 +106,7 @@ LAYOUTS = (
 
 def detect_layout(path: Path) -> Layout:
     """The layout of the crosswalk at ``path``, from its header; :class:`InputError` naming the known ones."""
+    check_regular_file(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = [h.strip() for h in next(csv.reader(handle))]

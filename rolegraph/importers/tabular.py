@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from ..errors import InputError
 from .report import ImportReport
 
-__all__ = ["RowError", "Table", "read_table"]
+__all__ = ["RowError", "Table", "check_regular_file", "read_table"]
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -21,6 +22,20 @@ class RowError(InputError):
     def __init__(self, path: Path, line: int, column: str | None, detail: str) -> None:
         where = f"{path}:{line}" + (f", column {column!r}" if column else "")
         super().__init__(f"{where}: {detail}. Fix the row, or leave out --strict to skip and count such rows.")
+
+
+def check_regular_file(path: Path) -> None:
+    """Refuse a release file that is not a regular file: a device or FIFO (``/dev/zero``) could be read forever.
+    A missing file is left to the caller, which knows whether it is optional."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise InputError(f"{path}: cannot read it ({error.strerror or error}).") from None
+    if not stat.S_ISREG(mode):
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+        raise InputError(f"{path}: is {kind}; a release's files must be regular files.")
 
 
 @dataclass
@@ -37,6 +52,7 @@ def read_table(
     """Rows of ``path`` by column name. Columns may come in any order and extra ones are ignored; blank lines are
     skipped; a row with the wrong number of fields raises :class:`RowError` when ``strict``, else it is counted in
     ``report`` and skipped. A missing required column or a file that is not UTF-8 is an :class:`InputError`."""
+    check_regular_file(path)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
