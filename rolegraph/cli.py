@@ -450,11 +450,12 @@ def import_group() -> None:
     """Import a release into the persistent store (created if needed; --store picks it)."""
 
 
-def _import(ctx: click.Context, run: object) -> None:
-    from .loading import Progress
+def _import(ctx: click.Context, run: object, source: Path, *, folder: bool) -> None:
+    from .loading import Progress, check_source
     from .store import RoleStore
 
     path = _local_store(ctx, "`rolegraph import`")
+    check_source(source, folder=folder)  # before the store is opened, or made
     progress: Progress | None = None
     status = None
     if sys.stderr.isatty():
@@ -491,7 +492,8 @@ def import_onet_command(ctx: click.Context, folder: Path, release: str | None, s
     """Import an O*NET database text release from FOLDER."""
     from .loading import import_onet
 
-    _import(ctx, lambda store, progress: import_onet(store, folder, release=release, strict=strict, progress=progress))
+    _import(ctx, lambda store, progress: import_onet(store, folder, release=release, strict=strict, progress=progress),
+            folder, folder=True)  # fmt: skip
 
 
 @import_group.command("esco")
@@ -503,7 +505,8 @@ def import_esco_command(ctx: click.Context, folder: Path, release: str | None, s
     """Import an ESCO CSV download (English) from FOLDER."""
     from .loading import import_esco
 
-    _import(ctx, lambda store, progress: import_esco(store, folder, release=release, strict=strict, progress=progress))
+    _import(ctx, lambda store, progress: import_esco(store, folder, release=release, strict=strict, progress=progress),
+            folder, folder=True)  # fmt: skip
 
 
 @import_group.command("crosswalk")
@@ -514,7 +517,8 @@ def import_crosswalk_command(ctx: click.Context, file: Path, strict: bool) -> No
     """Import a crosswalk CSV (its layout is recognised from the header)."""
     from .loading import import_crosswalk
 
-    _import(ctx, lambda store, progress: import_crosswalk(store, file, strict=strict, progress=progress))
+    _import(ctx, lambda store, progress: import_crosswalk(store, file, strict=strict, progress=progress), file,
+            folder=False)  # fmt: skip
 
 
 def _write(target: str, data: bytes, what: str) -> None:
@@ -596,8 +600,42 @@ def graph_command(
     show_default=True,
     help="Requests that may wait for a worker; more get 503 with Retry-After.",
 )
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=1024,
+    show_default=True,
+    metavar="MB",
+    help="Memory each worker may hold while it answers a request; over it the request gets 503 (0: no cap).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this host name (behind a reverse proxy, say); repeatable. Other names get 421.",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages of this origin (https://host[:port], or * for any) query /sparql and read the answers, as "
+    "YASGUI does; repeatable. Default: none.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, workers: int, queue: int) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    queue: int,
+    max_memory: int,
+    allow_hosts: tuple[str, ...],
+    cors_origins: tuple[str, ...],
+) -> None:
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql and pages (/, /role/NAME, /compare, /query)."""
     from .server import LOOPBACK, ServerSettings
     from .server import serve as run_server
@@ -611,7 +649,12 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
             "queries (read-only, time-limited). Use --host 127.0.0.1 to keep it on this machine.",
             err=True,
         )
-    settings = ServerSettings(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, queue=queue)
+    if "*" in cors_origins:
+        click.echo("warning: --cors-origin '*' lets every web page you visit query this server and read the answers.",
+                   err=True)  # fmt: skip
+    settings = ServerSettings(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, queue=queue,
+                              max_memory=max_memory or None, allow_hosts=allow_hosts,
+                              cors_origins=cors_origins)  # fmt: skip
     run_server(obj.get("store"), settings, announce=lambda line: click.echo(line, err=True))
 
 

@@ -11,9 +11,10 @@ from .importers.crosswalk import crosswalk_triples, detect_layout
 from .importers.esco import esco_release, esco_triples
 from .importers.onet import Triple, onet_release, onet_triples
 from .importers.report import ImportReport
+from .importers.tabular import check_regular_file
 from .store import RoleStore
 
-__all__ = ["ESCO_CREDIT", "ONET_CREDIT", "import_crosswalk", "import_esco", "import_onet"]
+__all__ = ["ESCO_CREDIT", "ONET_CREDIT", "check_source", "import_crosswalk", "import_esco", "import_onet"]
 
 ID = "https://w3id.org/rolegraph/id/"
 ONET_CREDIT = (
@@ -30,6 +31,22 @@ def _folder(path: str | Path) -> Path:
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder; give the folder that holds the release's files.")
     return folder
+
+
+def _crosswalk_file(path: str | Path) -> Path:
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"{file}: no such file.")
+    check_regular_file(file)
+    return file
+
+
+def check_source(path: str | Path, *, folder: bool) -> None:
+    """Refuse a release folder (``folder``) or crosswalk file that cannot be one, before a store is opened or made."""
+    if folder:
+        _folder(path)
+    else:
+        _crosswalk_file(path)
 
 
 def _import_release(
@@ -82,9 +99,7 @@ def import_crosswalk(
     store: RoleStore, file: str | Path, *, strict: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Import a crosswalk CSV (the layout is recognised from its header); returns what was imported and skipped."""
-    path = Path(file)
-    if not path.exists():
-        raise InputError(f"{path}: no such file.")
+    path = _crosswalk_file(file)
     layout = detect_layout(path)
     report = ImportReport(layout.title, path.name, progress=progress)
     metadata = {

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import DATA
 
 
@@ -107,3 +109,22 @@ def test_two_releases_holding_the_same_facts_give_no_duplicates(tmp_path: Path) 
                  ["roles"]):  # fmt: skip
         single, double = run(once, *args).stdout, run(twice, *args).stdout
         assert double.replace("ESCO v10; ESCO v9", "ESCO v9").replace("ESCO v10", "ESCO v9") == single, args
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["onet", "no-such-folder"], "no-such-folder: not a folder"),
+        (["esco", "/dev/null"], "/dev/null: not a folder"),
+        (["crosswalk", "no-such.csv"], "no-such.csv: no such file."),
+        (["crosswalk", "/dev/zero"], "/dev/zero: is not a regular file"),
+    ],
+)
+def test_an_import_of_nothing_makes_no_store(tmp_path: Path, args: list[str], message: str) -> None:
+    """A mistyped release path is refused before the store is opened: no store appears (commands would then read
+    it instead of the built-in graph)."""
+    store = tmp_path / "store"
+    done = subprocess.run([sys.executable, "-m", "rolegraph", "--store", str(store), "import", *args],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert not store.exists()
