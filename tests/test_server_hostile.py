@@ -590,3 +590,43 @@ def test_health_is_json(hostile: tuple[str, Any]) -> None:
     assert answer.status == 200 and answer.type == "application/json"
     assert json.loads(answer.body)["status"] == "ok"
     assert urllib.parse.urlsplit(hostile[0]).hostname == "127.0.0.1"
+
+
+# -- the command's options --------------------------------------------------------------------------------------
+
+
+def test_serve_takes_the_memory_host_and_origin_options(mini_store: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "rolegraph", "--store", str(mini_store), "serve"]
+    for bad, message in [(["--cors-origin", "yasgui.example"], "is not an origin"),
+                         (["--allow-host", "a b"], "is not a host name"),
+                         (["--max-memory", "-1"], "Invalid value for '--max-memory'")]:  # fmt: skip
+        done = subprocess.run([*command, "--port", "0", *bad], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    origin = "https://yasgui.example"
+    options = ["--port", str(port), "--max-memory", "300", "--allow-host", "rg.example", "--cors-origin", origin]
+    server = subprocess.Popen([*command, *options], stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+
+        def up() -> bool:
+            with contextlib.suppress(OSError):
+                return fetch(base, "GET", "/health", timeout=5).status == 200
+            return False
+
+        until(lambda: up() or server.poll() is not None, 60, "the server starting")
+        assert fetch(base, "GET", "/", {"Host": "rg.example"}).status == 200
+        assert fetch(base, "GET", "/", {"Host": "other.example"}).status == 421
+        answer = fetch(base, "GET", "/sparql?query=ASK%7B%7D", {"Origin": origin})
+        assert answer.status == 200 and answer.headers["access-control-allow-origin"] == origin
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0 and "Traceback" not in stderr, stderr
