@@ -220,7 +220,9 @@ def _safe(token: str) -> bool:
         and token != "-"  # fmt: skip
 
 
-_BAD_FILES = sorted(f"tests/data/bad/{p.name}" for p in (Path(__file__).parent / "data" / "bad").iterdir())
+_CORPUS = Path(__file__).parent / "data" / "bad"
+_BAD_FILES = sorted(f"bad/{p.name}" for p in _CORPUS.iterdir())
+"""The hostile corpus, named relative to the test's own folder, which holds a copy (commands may write over it)."""
 _NAMES = st.sampled_from(
     [
         "Producer",
@@ -285,15 +287,15 @@ def test_any_command_line_exits_0_or_2_without_a_traceback(
     """Random argument text for every command (options, values, hostile files, text): exit 0 or 2 (3 for validate,
     whose data may not conform), a message and never a traceback. Runs in a folder of its own, with no store but
     the ones it makes there."""
+    import shutil
+
     from click.testing import CliRunner
 
     from rolegraph.cli import main
 
-    repository = Path(__file__).resolve().parents[1]
-    monkeypatch.chdir(repository)  # the corpus is named relative to the checkout; outputs go to a scratch folder
-    scratch = tmp_path / "scratch"
-    scratch.mkdir(exist_ok=True)
-    arguments = [a if a not in ("out.ttl", "page.html", "store") else str(scratch / a) for a in arguments]
+    if not (tmp_path / "bad").exists():
+        shutil.copytree(_CORPUS, tmp_path / "bad")
+    monkeypatch.chdir(tmp_path)  # every relative name, and so every output, is inside the test's folder
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
     monkeypatch.delenv("ROLEGRAPH_STORE", raising=False)
     with CliRunner().isolation(input="") as streams:  # (stdout, stderr, ...) as bytes
