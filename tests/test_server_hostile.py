@@ -278,8 +278,8 @@ def test_a_slowloris_flood_does_not_lock_others_out(mini_store: Path) -> None:
         limit = server.settings.head_timeout
         flood = Tricklers(server.port, 64, every=1.0)
         try:
-            time.sleep(1.5)  # every connection is now in the middle of its head
-            assert server.connections.counts()["head"] == 64
+            until(lambda: server.connections.counts()["head"] == 64, 10, "every trickler holding a place")
+            time.sleep(1.1)  # past the patience (1 s) after which a connection waiting for its head gives way
             for _ in range(3):
                 answer = fetch(base, "GET", "/sparql?query=ASK%7B%7D", timeout=limit + server.settings.timeout)
                 assert answer.status == 200, answer.text()
