@@ -327,6 +327,7 @@ def _burst(base: str, clients: int, each: int, retry: bool) -> tuple[list[int], 
 
     statuses: list[int] = []
     problems: list[str] = []
+    refused = [0]
     lock = threading.Lock()
 
     def client(seed: int) -> None:
@@ -343,6 +344,8 @@ def _burst(base: str, clients: int, each: int, retry: bool) -> tuple[list[int], 
                         problems.append(f"503 without Retry-After: {answer.text()}")
                 if answer.status != 503 or not retry:
                     break
+                with lock:
+                    refused[0] += 1
                 time.sleep(float(answer.headers.get("retry-after", "1")))
             with lock:
                 statuses.append(answer.status)
@@ -354,6 +357,7 @@ def _burst(base: str, clients: int, each: int, retry: bool) -> tuple[list[int], 
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
     assert not any(thread.is_alive() for thread in threads), "the server stopped answering"
+    print(f"{clients} clients, {len(statuses)} answers, {refused[0]} refusals retried")
     return statuses, problems
 
 
