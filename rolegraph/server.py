@@ -294,6 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._reader.start_head(settings.head_timeout)
         self.server.connections.phase(self.connection, "head")
         self._cors = None
+        self._length, self._body_read = 0, False
         self.command, self.request_version, self.requestline = "", "HTTP/1.1", ""  # until parsed: answers get a head
         try:
             self.raw_requestline = self.rfile.readline(65537)

@@ -167,11 +167,15 @@ def test_bad_framing_is_refused_and_the_rest_is_never_served(hostile: tuple[str,
 def test_a_body_sent_with_a_get_is_not_read_as_the_next_request(hostile: tuple[str, Any]) -> None:
     _base, server = hostile
     smuggled = SMUGGLED.replace(b"127.0.0.1", f"127.0.0.1:{server.port}".encode())
-    request = (f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
-               f"Content-Length: {len(smuggled)}\r\n\r\n").encode() + smuggled  # fmt: skip
-    reply, closed = exchange(server.port, request)
+    get_with_body = (f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                     f"Content-Length: {len(smuggled)}\r\n\r\n").encode() + smuggled  # fmt: skip
+    reply, closed = exchange(server.port, get_with_body)
     assert status_of(reply) == 200
     assert reply.count(b"HTTP/1.1 ") == 1 and closed
+    post = (f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nContent-Type: application/sparql-query\r\n"
+            "Content-Length: 6\r\n\r\nASK {}").encode()  # fmt: skip
+    reply, closed = exchange(server.port, post + get_with_body)  # the same, after a body that was read
+    assert reply.count(b"HTTP/1.1 200 ") == 2 and reply.count(b"HTTP/1.1 ") == 2 and closed
 
 
 def test_keep_alive_still_works_for_well_framed_requests(hostile: tuple[str, Any]) -> None:
