@@ -264,6 +264,10 @@ def query(ctx: click.Context, name: str | None, binds: tuple[str, ...], show_lis
     _emit_table(_graph(ctx).query(name, **raw), fmt)
 
 
+MAX_QUERY = 1_000_000
+"""The longest query text ``rolegraph sparql`` reads (the server takes bodies of up to 1 MB too)."""
+
+
 @cli.command()
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 @click.option(
@@ -283,9 +287,11 @@ def sparql(ctx: click.Context, source: TextIO, fmt: str | None, allow_network: b
     from .safety import check_query
 
     try:
-        text = source.read()
+        text = source.read(MAX_QUERY + 1)  # a device or an endless pipe is read no further than this
     except UnicodeDecodeError:
         raise InputError(f"{source.name}: the query is not UTF-8 text.") from None
+    if len(text) > MAX_QUERY:
+        raise InputError(f"{source.name}: the query is longer than {MAX_QUERY:,} characters; is this a query file?")
     checked = check_query(text, allow_network=allow_network, source=source.name)  # syntax errors name the file
     graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
     fmt = fmt or ("ttl" if graph_form else "table")

@@ -147,3 +147,10 @@ def test_random_query_text_on_the_server_is_never_a_500(served: str) -> None:
         if text.strip():
             answer = get(served, text)
             assert answer.status in (200, 400, 413, 503), (text, answer.status, answer.text()[:300])
+
+
+def test_an_endless_query_file_is_refused_not_read_forever(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["sparql", "/dev/zero"])
+    assert exited.value.code == 2
+    assert "longer than 1,000,000 characters" in capsys.readouterr().err
