@@ -390,9 +390,9 @@ class _Handler(BaseHTTPRequestHandler):
                             "NAME")  # fmt: skip
             return False
         origin = self.headers.get("Origin")
-        own = {f"http://{host}" for host in self.server.host_names(local)}
-        self._cors = self.server.cors_origin(origin) if origin not in own else None
-        if origin is not None and origin not in own and self._cors is None:
+        own = origin is not None and self._own_origin(origin, hosts[0] if hosts else None, local)
+        self._cors = None if own else self.server.cors_origin(origin)
+        if origin is not None and not own and self._cors is None:
             self.send_error(403, f"requests from pages of {origin[:100]!r} are refused: start the server with "
                             "--cors-origin ORIGIN to let that origin's pages query it")  # fmt: skip
             return False
@@ -403,6 +403,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(403, "another site's page may not embed or fetch this server's answers")
             return False
         return True
+
+    def _own_origin(self, origin: str, host: str | None, local: str) -> bool:
+        """Whether ``origin`` is this server's own: its host is the request's (checked) Host, as it is for the
+        server's pages, behind a reverse proxy too."""
+        try:
+            netloc = urllib.parse.urlsplit(origin).netloc.lower()
+        except ValueError:
+            return False
+        if host is not None:
+            return netloc == host.strip().lower()
+        return netloc in self.server.host_names(local)
 
     def _read_body(self) -> bytes | None:
         self._body_read = True

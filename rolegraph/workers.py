@@ -319,10 +319,11 @@ class WorkerPool:
                 worker = self._start()
                 worker.wait_ready(self.start_timeout, self.max_memory)
             except (RuntimeError, OSError) as error:
+                reason = str(error).rstrip(".")
                 with self._condition:
-                    self._problem = f"a replacement worker could not start: {error}"
+                    self._problem = f"a replacement worker could not start: {reason}"
                     self._condition.notify_all()  # requests waiting for a worker that may never come re-check
-                self._log(f"a replacement worker could not start (attempt {attempt}): {error}; "
+                self._log(f"a replacement worker could not start (attempt {attempt}): {reason}; "
                           f"retrying in {delay:g} s")  # fmt: skip
                 if self._stopping.wait(delay):
                     break
