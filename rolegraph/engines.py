@@ -172,8 +172,10 @@ def _rdflib_answer(result: object, limit: int | None = None) -> Answer:
     if kind == "ASK":
         return bool(result.askAnswer)  # type: ignore[attr-defined]
     graph = Graph()
-    for triple in itertools.islice(result.graph or (), limit):  # type: ignore[attr-defined]
+    for triple in result.graph or ():  # type: ignore[attr-defined]
         graph.add(triple)
+        if limit is not None and len(graph) >= limit:
+            break
     return graph
 
 
@@ -308,9 +310,11 @@ class OxigraphEngine:
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         graph = Graph()
-        for triple in itertools.islice(result, limit):
+        for triple in result:
             terms = (from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object))
             graph.add(terms)  # type: ignore[arg-type]  # a triple's terms are never None
+            if limit is not None and len(graph) >= limit:  # distinct triples: a CONSTRUCT repeats some
+                break
         return graph
 
     def _sandboxed(self, allow_network: bool, *args: Any) -> Answer:

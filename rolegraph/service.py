@@ -57,6 +57,13 @@ def open_site(spec: str | None, timeout: float, max_rows: int) -> SiteContext:
     stack = ExitStack()  # kept open until the worker process ends
     found: list[SourceInfo] = []
     path = Path(spec) if spec is not None and not is_store_url(spec) else default_store_path()
+    if spec is None or not is_store_url(spec):
+        # The whole worker is walled (a worker over a SPARQL server needs the network; its queries still run in
+        # the engines' sandbox thread only when local): nothing in it opens a socket, or a file outside these.
+        from .sandbox import default_read_paths, wall_this_thread
+
+        global WALLS
+        WALLS = wall_this_thread(default_read_paths(), [path.resolve()])
     if (spec is None or not is_store_url(spec)) and (path / "CURRENT").exists():
         store = stack.enter_context(RoleStore.open_for_reading(path))
         graph, found = RoleGraph(store.engine()), store.sources()
@@ -73,6 +80,8 @@ def open_site(spec: str | None, timeout: float, max_rows: int) -> SiteContext:
 
 
 _keep: list[ExitStack] = []
+WALLS: tuple[list[str], list[str]] = ([], ["not walled: the graph is on a SPARQL server"])
+"""The walls raised around this worker process, and why the others are not (see :mod:`rolegraph.sandbox`)."""
 _BASE = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?/sparql")
 
 

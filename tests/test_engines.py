@@ -89,3 +89,19 @@ def test_order_by_is_the_same_where_the_query_orders_fully(engines: tuple[Rdflib
         first = [tuple(normal(t) for t in row) for row in select(rdflib_engine, name, values).rows]
         second = [tuple(normal(t) for t in row) for row in select(oxigraph_engine, name, values).rows]
         assert first == second, name
+
+
+@pytest.mark.parametrize("form", ["SELECT", "CONSTRUCT"])
+def test_a_limit_reads_no_more_than_it_keeps_and_counts_distinct_triples(
+    engines: tuple[RdflibEngine, OxigraphEngine], form: str
+) -> None:
+    """``execute(limit=N)`` gives exactly N rows or N distinct triples when there are more (a CONSTRUCT that repeats
+    triples is not cut short below N), and everything when there are fewer."""
+    # Every triple twice (once per profiled role): raw rows past 501 hold fewer than 501 distinct triples.
+    where = "WHERE { ?a ?b ?c . ?d a <https://w3id.org/rolegraph/vocab#ProfiledRole> }"
+    text = f"SELECT * {where}" if form == "SELECT" else f"CONSTRUCT {{ ?a ?b ?c }} {where}"
+    for engine in engines:
+        answer = engine.execute(text, limit=501)
+        assert len(answer.rows if form == "SELECT" else answer) == 501, engine.name  # type: ignore[union-attr, arg-type]
+        small = engine.execute("SELECT * WHERE { ?s a <https://w3id.org/rolegraph/vocab#ProfiledRole> }", limit=501)
+        assert len(small.rows) == 2  # type: ignore[union-attr]
