@@ -536,8 +536,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _health(self, head: bool) -> None:
         health = self.server.pool.health()
         status = "ok" if health.ok else "degraded" if health.alive else "down"
-        report = {"status": status, "workers": health.alive, "configured": health.size, "busy": health.busy,
-                  "waiting": health.waiting, "problem": self._health_notice(health)}  # fmt: skip
+        walls, missing = self.server.pool.walls or ([], [])
+        report: dict[str, Any] = {
+            "status": status, "workers": health.alive, "configured": health.size, "busy": health.busy,
+            "waiting": health.waiting, "problem": self._health_notice(health), "walls": walls,
+            "walls_missing": missing,
+        }  # fmt: skip
         body = (json.dumps(report) + "\n").encode("utf-8")
         headers = {"Content-Type": "application/json", "Cache-Control": "no-store"}
         self._send(JobResult(200 if health.ok else 503, headers, body), head=head)
@@ -640,6 +644,12 @@ def serve(spec: str | None, settings: ServerSettings, announce: Any = print) -> 
     host, port = str(server.server_address[0]), int(server.server_address[1])
     shown = f"[{host}]" if ":" in host else host
     announce(f"rolegraph serves http://{shown}:{port}/ (SPARQL endpoint: http://{shown}:{port}/sparql); Ctrl-C stops.")
+    walls, missing = server.pool.walls or ([], ["unknown"])
+    if walls:
+        announce("Workers are walled off from the network and from files: " + "; ".join(walls) + ".")
+    if missing:
+        announce("warning: not raised around the workers: " + "; ".join(missing) + " (the query check still "
+                 "refuses SERVICE and FROM).")  # fmt: skip
     if settings.max_memory is not None and not memory_cap_enforced():
         announce("warning: this platform does not let rolegraph watch its workers' memory (no /proc); "
                  "--max-memory is not enforced.")  # fmt: skip

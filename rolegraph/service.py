@@ -45,6 +45,8 @@ class SiteContext:
     sources: list[dict[str, str]] = field(default_factory=list)
     timeout: float = 10.0
     max_rows: int = 10_000
+    walls: tuple[list[str], list[str]] = ([], [])
+    """The walls raised around this worker (see :mod:`rolegraph.sandbox`) and why the others are not."""
 
 
 def open_site(spec: str | None, timeout: float, max_rows: int) -> SiteContext:
@@ -76,7 +78,7 @@ def open_site(spec: str | None, timeout: float, max_rows: int) -> SiteContext:
         sources = [{"title": "rolegraph's own vocabulary, data and links", "release": "built in",
                     "license": "https://creativecommons.org/licenses/by/4.0/", "credit": ""}]  # fmt: skip
     _keep.append(stack)
-    return SiteContext(graph, describe_target(spec), sources, timeout, max_rows)
+    return SiteContext(graph, describe_target(spec), sources, timeout, max_rows, WALLS)
 
 
 _keep: list[ExitStack] = []

@@ -137,7 +137,7 @@ def _worker_main(connection: Connection, opener: Opener, handler: Handler) -> No
     except BaseException as error:  # the pool reports it and retries
         connection.send(("failed", f"{type(error).__name__}: {error}"))
         return
-    connection.send(("ready", None))
+    connection.send(("ready", getattr(context, "walls", None)))  # what the worker is walled by, for the log
     while True:
         try:
             job = connection.recv()
@@ -201,6 +201,7 @@ class _Worker:
         if state != "ready":
             self.kill()
             raise RuntimeError(f"a worker could not open the graph: {detail}")
+        self.walls = detail
         used = self.memory_mb() if max_memory is not None else None
         if used is not None and max_memory is not None and used > max_memory:
             self.kill()
@@ -279,6 +280,8 @@ class WorkerPool:
             raise
         self._idle.extend(started)
         self._all.update(started)
+        self.walls: Any = started[0].walls if started else None
+        """What the first worker reported it is walled by (see :mod:`rolegraph.sandbox`), as it sent it."""
 
     def _start(self) -> _Worker:
         return _Worker(self._context, self._opener, self._handler)

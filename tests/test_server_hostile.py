@@ -550,8 +550,9 @@ def test_a_degraded_server_says_so_on_health_and_the_landing_page(tmp_path: Path
         assert "This server is degraded: 1 of 2 workers are running" in landing.text()
         flag.unlink()
         until(lambda: pool.health().ok, 0.5 + MARGIN, "the replacement starting")
-        assert fetch(base, "GET", "/health").json() == {"status": "ok", "workers": 2, "configured": 2, "busy": 0,
-                                                        "waiting": 0, "problem": None}  # fmt: skip
+        report = fetch(base, "GET", "/health").json()
+        assert {key: report[key] for key in ("status", "workers", "configured", "busy", "waiting", "problem")} == {
+            "status": "ok", "workers": 2, "configured": 2, "busy": 0, "waiting": 0, "problem": None}  # fmt: skip
         assert "degraded" not in fetch(base, "GET", "/").text()
 
 
@@ -591,6 +592,15 @@ def test_health_is_json(hostile: tuple[str, Any]) -> None:
     assert answer.status == 200 and answer.type == "application/json"
     assert json.loads(answer.body)["status"] == "ok"
     assert urllib.parse.urlsplit(hostile[0]).hostname == "127.0.0.1"
+
+
+def test_health_says_which_walls_are_up_around_the_workers(hostile: tuple[str, Any]) -> None:
+    from rolegraph.sandbox import Sandbox
+
+    expected = Sandbox()  # what this machine can raise, seen from a thread of the test
+    report = json.loads(fetch(hostile[0], "GET", "/health").body)
+    assert len(report["walls"]) == len(expected.walls) and len(report["walls_missing"]) == len(expected.missing)
+    assert all(wall.split(":")[0] in ("seccomp", "Landlock") for wall in report["walls"])
 
 
 # -- the command's options --------------------------------------------------------------------------------------
