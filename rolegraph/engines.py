@@ -105,6 +105,13 @@ def _guard_rdflib_service() -> None:
     evaluate.evalServiceQuery = guarded
 
 
+@lru_cache(maxsize=1)
+def _prefixes() -> dict[str, str]:
+    from .safety import predeclared
+
+    return predeclared()
+
+
 def _sandboxed(function: Callable[..., T], *args: Any, allow_network: bool, write: Sequence[Path] = ()) -> T:
     """``function(*args)`` in the sandbox thread (no network, no files but rolegraph's), or here when the user
     allowed the network."""
@@ -189,6 +196,8 @@ class RdflibEngine:
 
     def _run(self, text: str | Query, allow_network: bool, limit: int | None) -> Answer:
         with _rdflib_network(allow_network):
+            if isinstance(text, str):
+                return _rdflib_answer(self.graph.query(text, initNs=_prefixes()), limit)
             return _rdflib_answer(self.graph.query(text), limit)
 
     def select(self, query: BoundQuery, limit: int | None = None) -> ResultTable:
@@ -289,17 +298,21 @@ class OxigraphEngine:
     ) -> Answer:
         import pyoxigraph as ox
 
+        prefixes = _prefixes()  # the same predeclared prefixes as on rdflib, so a query means the same on both
         if default_graphs is not None or named_graphs is not None:
             defaults: list[Any] = [ox.NamedNode(g) for g in default_graphs or ()]
             result = self.store.query(
                 text,
+                prefixes=prefixes,
                 default_graph=defaults or ox.DefaultGraph(),  # an empty list would mean "the store's default graph"
                 named_graphs=[ox.NamedNode(g) for g in named_graphs or ()],
             )
         elif self.default_graphs is None:
-            result = self.store.query(text)
+            result = self.store.query(text, prefixes=prefixes)
         else:
-            result = self.store.query(text, default_graph=self.default_graphs, named_graphs=self.default_graphs)
+            result = self.store.query(
+                text, prefixes=prefixes, default_graph=self.default_graphs, named_graphs=self.default_graphs
+            )
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
             # Rows past the limit are not converted to rdflib terms (that conversion costs more than the query's

@@ -364,9 +364,10 @@ class SparqlHttpEngine:
         named_graphs: Sequence[str] | None = None,
         limit: int | None = None,
     ) -> Answer:
-        from .safety import query_form
+        from .safety import query_form, with_declarations
 
         form = query_form(text)
+        text = with_declarations(text)  # the predeclared prefixes, which a SPARQL server does not know
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         accept = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8" if graph_form else RESULTS_JSON
         answer = self._post(text, accept, default_graphs=default_graphs, named_graphs=named_graphs)

@@ -84,6 +84,16 @@ class _Scan:
     services: tuple[Token, ...]
     froms: tuple[Token, ...]
     update: Token | None
+    declared: frozenset[str]
+    used: dict[str, Token]  # each prefix used, at its first use
+
+
+def predeclared() -> dict[str, str]:
+    """The prefixes every query may use without declaring them, on every engine: rolegraph's own (rg:, role:,
+    skill:, ...) and the vocabularies it uses (rdf:, rdfs:, skos:, schema:, ...)."""
+    from .namespaces import PREFIXES
+
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 def _syntax_error(error: LexicalError) -> QuerySyntaxError:
@@ -101,6 +111,8 @@ def _scan(text: str, source: str) -> _Scan:
     depth = 0
     run = 0
     previous_word = ""
+    declared: set[str] = set()
+    used: dict[str, Token] = {}
     try:
         for token in tokens(text, source):
             if token.kind == "punct" and token.text in _PREFIX_OPERATORS:
@@ -121,6 +133,12 @@ def _scan(text: str, source: str) -> _Scan:
             ):
                 raise LexicalError(source, text, token.offset, f"{previous_word} {token.text} is too large (at most "
                                    f"{2**63 - 1})")  # fmt: skip
+            if token.kind == "pname":
+                prefix = token.text.split(":", 1)[0]
+                if previous_word == "PREFIX":
+                    declared.add(prefix)
+                else:
+                    used.setdefault(prefix, token)
             previous_word = token.text.upper() if token.kind == "word" else ""
             if token.kind != "word":
                 continue
@@ -133,9 +151,28 @@ def _scan(text: str, source: str) -> _Scan:
                 update = token
             elif form is None and depth == 0 and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
                 form = word
+        known = set(predeclared())
+        for prefix, token in used.items():
+            if prefix not in declared and prefix not in known:
+                raise LexicalError(source, text, token.offset, f"the prefix {prefix}: is not declared; add "
+                                   f"PREFIX {prefix}: <...> before the query (rolegraph declares "
+                                   f"{', '.join(p + ':' for p in sorted(known))} for you)")  # fmt: skip
     except LexicalError as error:
         raise _syntax_error(error) from None
-    return _Scan(form, tuple(services), tuple(froms), update)
+    return _Scan(form, tuple(services), tuple(froms), update, frozenset(declared), used)
+
+
+def with_declarations(text: str) -> str:
+    r"""``text`` (a checked query) with PREFIX declarations in front for the predeclared prefixes it uses without
+    declaring them: for engines that do not take default prefixes (a SPARQL server).
+
+    >>> with_declarations("SELECT * WHERE { ?r a rg:Role }")
+    'PREFIX rg: <https://w3id.org/rolegraph/vocab#>\nSELECT * WHERE { ?r a rg:Role }'
+    """
+    scan = _scan(text, "query")
+    known = predeclared()
+    missing = [prefix for prefix in scan.used if prefix not in scan.declared and prefix in known]
+    return "".join(f"PREFIX {prefix}: <{known[prefix]}>\n" for prefix in missing) + text
 
 
 def query_form(text: str) -> str:

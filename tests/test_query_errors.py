@@ -154,3 +154,15 @@ def test_an_endless_query_file_is_refused_not_read_forever(capsys: pytest.Captur
         main(["sparql", "/dev/zero"])
     assert exited.value.code == 2
     assert "longer than 1,000,000 characters" in capsys.readouterr().err
+
+
+def test_the_predeclared_prefixes_mean_the_same_on_every_engine(
+    shipped: rolegraph.RoleGraph, stored: rolegraph.RoleGraph
+) -> None:
+    """rolegraph's prefixes need no PREFIX line on rdflib or Oxigraph; any other undeclared prefix is refused with
+    its position on both (rdflib alone knew foaf: and friends before)."""
+    for graph in (shipped, stored):
+        assert graph.sparql("ASK { role:producer a rg:ProfiledRole ; rdfs:label ?l }") is True
+        with pytest.raises(InputError, match=r"1:18: .*the prefix foaf: is not declared"):
+            graph.sparql("SELECT * WHERE { foaf:x ?p ?o }")
+    assert shipped.sparql("PREFIX foaf: <http://xmlns.com/foaf/0.1/> ASK { ?s foaf:name ?o }") is False
