@@ -74,20 +74,30 @@ class RoleGraph:
         named = get_query(name)
         return self.engine.select(bind(named, coerce_values(self.engine, named, params)))
 
-    def sparql(self, text: str, *, allow_network: bool = False, limit: int | None = None) -> Answer:
+    def sparql(
+        self, text: str, *, allow_network: bool = False, limit: int | None = None, source: str = "query"
+    ) -> Answer:
         """Run any SELECT, ASK, CONSTRUCT or DESCRIBE (at most ``limit`` rows or triples when given). SERVICE and
         FROM are refused unless ``allow_network``, and without it the query runs where it cannot open a network
         connection or a file (see :mod:`rolegraph.sandbox`). Raises :class:`rolegraph.errors.InputError` for a
-        query that does not parse, is refused or cannot run."""
+        query that does not parse, is refused or cannot run; positions in its message are given as
+        ``source:line:column``."""
+        from .errors import QueryError
         from .safety import check_query
 
-        checked = check_query(text, allow_network=allow_network, own_graphs=self.engine.graph_names())
+        checked = check_query(text, allow_network=allow_network, own_graphs=self.engine.graph_names(), source=source)
         dataset: dict[str, list[str]] = {}
         if checked.from_graphs or checked.from_named_graphs:
             dataset = {"default_graphs": list(checked.from_graphs), "named_graphs": list(checked.from_named_graphs)}
         if allow_network and dataset:
             dataset = {}  # the engine reads FROM itself (and may fetch it)
-        return self.engine.execute(checked.text, allow_network=allow_network, limit=limit, **dataset)
+        try:
+            return self.engine.execute(checked.text, allow_network=allow_network, limit=limit, **dataset)
+        except QueryError as error:
+            message = str(error)
+            if source != "query" and message.startswith("query:"):
+                raise QueryError(source + message[len("query") :]) from None
+            raise
 
     def __repr__(self) -> str:
         return f"<RoleGraph: {len(self.roles())} profiled roles, {self.engine.name} engine>"

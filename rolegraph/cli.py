@@ -299,7 +299,7 @@ def sparql(ctx: click.Context, source: TextIO, fmt: str | None, allow_network: b
         allowed = GRAPH_FORMATS if graph_form else RESULT_FORMATS
         raise InputError(f"--format {fmt} does not fit a {checked.form} query; use one of {', '.join(allowed)}.")
     try:
-        answer = _graph(ctx).sparql(checked.text, allow_network=allow_network)
+        answer = _graph(ctx).sparql(checked.text, allow_network=allow_network, source=source.name)
     except OSError as error:
         raise InputError(f"the query could not reach a remote resource: {error}.") from None
     if isinstance(answer, Graph):

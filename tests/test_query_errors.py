@@ -97,6 +97,8 @@ def test_the_corpus_through_the_cli(
         assert "Traceback" not in err + out and "internal error" not in err
         if exited.value.code == 2:
             assert err.startswith("rolegraph: error: "), err
+        if "SPARQL syntax error" in err:
+            assert f"{query}:" in err, err  # the position names the file, whichever engine found it
         if says:
             assert exited.value.code == 2 and says in err, err
 
