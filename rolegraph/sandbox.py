@@ -135,11 +135,13 @@ def default_read_paths() -> list[Path]:
     from .resources import data_root
 
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), Path(__file__).resolve().parent}
-    paths.update(Path(entry) for entry in sys.path if entry and os.path.isdir(entry))
+    # The import path, but not the working folder (python -m puts it there): it may be a home folder.
+    here = Path.cwd().resolve()
+    paths.update(Path(entry) for entry in sys.path if entry and os.path.isdir(entry) and Path(entry).resolve() != here)
     paths.update(Path(p) for p in ("/usr/lib", "/usr/lib64", "/usr/share", "/lib", "/lib64"))
     root = data_root()
     if isinstance(root, Path):
-        paths.add(root)
+        paths.update((root / "ontology", root / "queries"))
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
