@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -55,16 +56,12 @@ def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def served(mini_store: Path) -> Iterator[str]:
-    """``rolegraph serve`` over :func:`mini_store` on a free loopback port (2 workers, 3 s limit); yields its base
-    URL. The server runs in this process, its workers in their own."""
+@contextlib.contextmanager
+def serving(server: Any) -> Iterator[str]:
+    """Serve ``server`` (made by :func:`rolegraph.server.make_server`) in a thread; yield its base URL; stop it and
+    its workers afterwards."""
     import threading
 
-    from rolegraph.server import ServerSettings, make_server
-
-    settings = ServerSettings(port=0, timeout=3.0, workers=2, queue=1, max_rows=500)
-    server = make_server(str(mini_store), settings)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -73,6 +70,17 @@ def served(mini_store: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         server.pool.close()
+
+
+@pytest.fixture(scope="session")
+def served(mini_store: Path) -> Iterator[str]:
+    """``rolegraph serve`` over :func:`mini_store` on a free loopback port (2 workers, 3 s limit); yields its base
+    URL. The server runs in this process, its workers in their own."""
+    from rolegraph.server import ServerSettings, make_server
+
+    with serving(make_server(str(mini_store), ServerSettings(port=0, timeout=3.0, workers=2, queue=1,
+                                                             max_rows=500))) as base:  # fmt: skip
+        yield base
 
 
 @pytest.fixture(scope="module")

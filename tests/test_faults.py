@@ -22,7 +22,7 @@ import pytest
 
 from rolegraph.store import REGISTRY, RoleStore
 
-from .conftest import DATA
+from .conftest import DATA, serving
 
 
 def rolegraph(*args: str) -> list[str]:
@@ -174,13 +174,8 @@ def tough(mini_store: Path) -> Iterator[tuple[str, Any]]:
     settings = ServerSettings(port=0, timeout=5.0, workers=2, queue=64, max_rows=100_000, socket_timeout=2.0,
                               head_timeout=2.0, max_connections=24)  # fmt: skip
     server = make_server(str(mini_store), settings)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", server
-    finally:
-        server.shutdown()
-        server.server_close()
-        server.pool.close()
+    with serving(server) as base:
+        yield base, server
 
 
 def _port(base: str) -> int:
@@ -311,13 +306,8 @@ def burst_server(mini_store: Path) -> Iterator[tuple[str, Any]]:
 
     settings = ServerSettings(port=0, timeout=60.0, workers=2, queue=8, max_connections=24)
     server = make_server(str(mini_store), settings)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", server
-    finally:
-        server.shutdown()
-        server.server_close()
-        server.pool.close()
+    with serving(server) as base:
+        yield base, server
 
 
 def _burst(base: str, clients: int, each: int, retry: bool) -> tuple[list[int], list[str]]:

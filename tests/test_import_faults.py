@@ -10,7 +10,6 @@ import errno
 import gc
 import os
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from rolegraph.cli import main
 from rolegraph.store import REGISTRY, RoleStore
 
 from .conftest import DATA
+from .test_faults import small_filesystem
 
 MUTATING = {"add", "bulk_extend", "clear", "extend", "flush", "load", "optimize", "remove", "remove_graph", "update"}
 
@@ -167,18 +167,6 @@ def test_a_failed_commit_that_happened_all_the_same_keeps_the_new_release(
 
 
 # -- a really full disk (needs a tmpfs: root) --------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def small_filesystem(path: Path, size: str) -> Iterator[Path]:
-    path.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.decode().strip()}); needs root")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], capture_output=True)
 
 
 def fill(disk: Path) -> Path:

@@ -34,6 +34,7 @@ from rolegraph.service import SiteContext, handle_job, open_site
 from rolegraph.store import StoreError
 from rolegraph.workers import Job, JobResult, NoWorkersError, WorkerPool
 
+from .conftest import serving
 from .test_server import SLOW, Answer, fetch, get, post
 
 MARGIN = 5.0
@@ -49,18 +50,6 @@ def running(spec: str | None, **changes: Any) -> Iterator[tuple[str, _Server]]:
     server = make_server(spec, ServerSettings(**values))
     with serving(server) as base:
         yield base, server
-
-
-@contextlib.contextmanager
-def serving(server: _Server) -> Iterator[str]:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        server.pool.close()
 
 
 def until(condition: Callable[[], bool], seconds: float, what: str) -> None:
