@@ -482,6 +482,19 @@ def _import(ctx: click.Context, run: object, source: Path, *, folder: bool) -> N
     try:
         with RoleStore.open(path, writable=True) as store:
             report = run(store, progress)  # type: ignore[operator]
+        # The index of role names, built now so that the first unknown name after an import is answered at once.
+        if status is not None:
+            status.update("building the index of role names")
+        else:
+            click.echo("building the index of role names", err=True)
+        try:
+            from .nameindex import name_index
+
+            with RoleStore.open_for_reading(path) as store:
+                name_index(store.engine())
+        except (RolegraphError, OSError) as error:
+            click.echo(f"rolegraph: warning: the index of role names was not built ({error}); the first unknown "
+                       "name will build it.", err=True)  # fmt: skip
     finally:
         if status is not None:
             status.stop()

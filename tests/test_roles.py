@@ -286,3 +286,20 @@ def test_a_sparql_server_gives_the_stores_answers_to_case_and_typos(served: str,
         assert here == there, name
         assert here[0] == (0 if name == "producers AND directors" else 2), here[2]
     assert "Did you mean: Producers and Directors" in show(remote, "Producers and Directers")[2]
+
+
+def test_rolegraph_import_leaves_the_index_of_names_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The first unknown name after an import is answered from an index the import built, not one it must build."""
+    from rolegraph.cli import main
+
+    store = tmp_path / "store"
+    with pytest.raises(SystemExit) as exited:
+        main(["--store", str(store), "import", "onet", str(DATA / "onet-mini")])
+    assert exited.value.code in (0, None)
+    assert "building the index of role names" in capsys.readouterr().err
+    built = list(store.glob("rolegraph-names-*.sqlite"))
+    assert len(built) == 1
+    stamp = built[0].stat().st_mtime_ns
+    with rolegraph.open_store(store) as graph, pytest.raises(UnknownRoleError, match="Producer"):
+        graph.resolve("Produserr")
+    assert [p.stat().st_mtime_ns for p in store.glob("rolegraph-names-*.sqlite")] == [stamp]  # used, not rebuilt
