@@ -31,6 +31,7 @@ class RG(DefinedNamespace):
     EnvironmentAspect: URIRef
     FieldOfStudy: URIRef
     Industry: URIRef
+    KnowledgeArea: URIRef
     LoadedSource: URIRef
     Organization: URIRef
     Passage: URIRef

@@ -23,7 +23,7 @@ def test_import_then_use_the_store(tmp_path: Path) -> None:
     done = run(store, "import", "onet", str(DATA / "onet-mini"))
     assert done.returncode == 0, done.stderr
     assert "Imported O*NET 99.9:" in done.stdout and "3  occupations" in done.stdout
-    assert "1  skill ratings marked Recommend Suppress = Y" in done.stdout
+    assert "3  skill ratings (IM or LV rows) marked Recommend Suppress = Y" in done.stdout
     assert "reading Occupation Data.txt" in done.stderr
     assert run(store, "import", "esco", str(DATA / "esco-mini"), "--release", "v9").returncode == 0
     assert run(store, "import", "crosswalk", str(DATA / "crosswalk-mini.csv")).returncode == 0

@@ -22,6 +22,9 @@ from .conftest import DATA
 ID = "https://w3id.org/rolegraph/id/"
 RG = "https://w3id.org/rolegraph/vocab#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+PROV = "http://www.w3.org/ns/prov#"
 ONET, ESCO = DATA / "onet-mini", DATA / "esco-mini"
 
 
@@ -67,7 +70,11 @@ def test_onet_occupations_titles_and_tasks(onet: tuple[ox.Store, ImportReport]) 
 def test_onet_ratings_threshold_and_suppression(onet: tuple[ox.Store, ImportReport]) -> None:
     store, report = onet
     producers, industrial = ID + "onet/occupation/27-2012.00", ID + "onet/occupation/11-3051.00"
-    assert objects(store, producers, RG + "requiresSkill") == {ID + "onet/element/2.A.1.b", ID + "onet/element/2.B.5.b"}
+    assert objects(store, producers, RG + "requiresSkill") == {
+        ID + "onet/element/2.A.1.b",
+        ID + "onet/element/2.B.5.b",
+        ID + "onet/element/2.A.1.d",
+    }
     assert objects(store, industrial, RG + "requiresSkill") == {ID + "onet/element/2.A.1.b"}
     assert objects(store, producers, RG + "requiresKnowledge") == {ID + "onet/element/2.C.7.c"}
     assert objects(store, industrial, RG + "requiresKnowledge") == set()
@@ -77,8 +84,30 @@ def test_onet_ratings_threshold_and_suppression(onet: tuple[ox.Store, ImportRepo
         f" <{RG}importance> ?im ; <{RG}level> ?lv }}"
     )))  # fmt: skip
     assert (float(rating["im"].value), float(rating["lv"].value)) == (2.5, 3.0)
-    assert report.imported["skill ratings"] == 4
-    assert report.skipped["skill ratings marked Recommend Suppress = Y"] == 1
+    assert report.imported["skill ratings"] == 5
+    assert report.skipped["skill ratings (IM or LV rows) marked Recommend Suppress = Y"] == 3
+    assert report.skipped["knowledge ratings (IM or LV rows) marked Recommend Suppress = Y"] == 0
+
+
+def test_onet_suppression_drops_only_the_row_it_is_on(onet: tuple[ox.Store, ImportReport]) -> None:
+    store, _ = onet
+    producers, speaking = ID + "onet/occupation/27-2012.00", ID + "onet/element/2.A.1.d"
+    # Speaking: IM 3.25 published, LV suppressed. The importance and its link stay; the level is not asserted.
+    assert speaking in objects(store, producers, RG + "requiresSkill")
+    rows = list(store.query(
+        f"SELECT ?im ?lv WHERE {{ ?s <{RDF}subject> <{producers}> ; <{RDF}object> <{speaking}> ;"
+        f" <{RG}importance> ?im . OPTIONAL {{ ?s <{RG}level> ?lv }} }}"
+    ))  # fmt: skip
+    assert [(float(r["im"].value), r["lv"]) for r in rows] == [(3.25, None)]
+    # Both rows suppressed: neither the rating nor the link.
+    industrial = ID + "onet/occupation/11-3051.00"
+    assert ID + "onet/element/2.B.5.b" not in objects(store, industrial, RG + "requiresSkill")
+
+
+def test_onet_knowledge_areas_are_their_own_class(onet: tuple[ox.Store, ImportReport]) -> None:
+    store, _ = onet
+    assert objects(store, ID + "onet/element/2.C.7.c", RDF + "type") == {RG + "KnowledgeArea"}
+    assert objects(store, ID + "onet/element/2.A.1.b", RDF + "type") == {RG + "Skill"}
 
 
 def test_onet_education_job_zone_related_technology(onet: tuple[ox.Store, ImportReport]) -> None:
@@ -88,7 +117,89 @@ def test_onet_education_job_zone_related_technology(onet: tuple[ox.Store, Import
     assert objects(store, producers, RG + "jobZone") == {"4"}
     assert objects(store, producers, RG + "relatedOccupation") == {ID + "onet/occupation/11-3051.00"}
     assert report.skipped["related occupations not in Occupation Data.txt"] == 1
-    assert len(objects(store, producers, RG + "usesTechnology")) == 1
+    assert len(objects(store, producers, RG + "usesTechnology")) == 2
+
+
+def test_onet_most_reported_education_counts_suppressed_shares(onet: tuple[ox.Store, ImportReport]) -> None:
+    store, report = onet
+    industrial = ID + "onet/occupation/11-3051.00"
+    # 48.0 % (suppressed), 42.8 % (suppressed), 8.9 %: the largest share wins, suppressed or not, and says so.
+    assert objects(store, industrial, RG + "requiresEducation") == {ID + "onet/education/RL-2"}
+    shares = {
+        (r["c"].value.rsplit("/", 1)[1], float(r["share"].value), r["note"].value if r["note"] else None)
+        for r in store.query(
+            f"SELECT ?c ?share ?note WHERE {{ ?s <{RDF}subject> <{industrial}> ;"
+            f" <{RDF}predicate> <{RG}requiresEducation> ; <{RDF}object> ?c ; <{RG}percentage> ?share ."
+            f" OPTIONAL {{ ?s <{SKOS}note> ?note }} }}"
+        )
+    }
+    suppressed = "O*NET recommends suppressing this estimate (low precision)"
+    assert shares == {
+        ("RL-2", 48.0, suppressed + "; it is still the largest share, so the direct link points to it."),
+        ("RL-3", 42.8, suppressed + "."),
+        ("RL-6", 8.9, None),
+    }
+    assert report.imported["education links to a share marked Recommend Suppress (noted)"] == 1
+
+
+def test_onet_technology_is_one_node_per_product(onet: tuple[ox.Store, ImportReport]) -> None:
+    store, report = onet
+    producers, industrial = ID + "onet/occupation/27-2012.00", ID + "onet/occupation/11-3051.00"
+    shared = objects(store, producers, RG + "usesTechnology") & objects(store, industrial, RG + "usesTechnology")
+    labels = {next(iter(objects(store, node, RDFS + "label"))) for node in shared}
+    assert labels == {"Microsoft Excel", "Adobe After Effects"}
+    (effects,) = (node for node in shared if objects(store, node, RDFS + "label") == {"Adobe After Effects"})
+    assert objects(store, effects, SKOS + "broader") == {
+        ID + "onet/technology/43232103",
+        ID + "onet/technology/43232106",
+    }
+    assert report.imported["technology products"] == 2 and report.imported["technology links"] == 4
+    assert report.skipped["technology rows repeating a link (the product under another commodity class)"] == 1
+
+
+CITED = """SELECT ?s ?p ?o ?file ?release WHERE {{
+  ?s ?p ?o . FILTER(?p IN ({predicates}))
+  OPTIONAL {{
+    ?st <{rdf}subject> ?s ; <{rdf}predicate> ?p ; <{rdf}object> ?o ; <{prov}wasDerivedFrom> ?origin .
+    ?origin <{dc}title> ?file ; <{dc}isPartOf> ?release .
+  }}
+}}"""
+
+
+def citations(store: ox.Store, *predicates: str) -> list[tuple[str, str, str]]:
+    query = CITED.format(
+        predicates=", ".join(f"<{p}>" for p in predicates), rdf=RDF, prov=PROV, dc="http://purl.org/dc/terms/"
+    )
+    return [
+        (r["p"].value, r["file"].value if r["file"] else "", r["release"].value if r["release"] else "")
+        for r in store.query(query)
+    ]
+
+
+def test_every_onet_role_link_cites_its_release_and_file(onet: tuple[ox.Store, ImportReport]) -> None:
+    store, _ = onet
+    found = citations(
+        store,
+        *(RG + p for p in ("hasDuty", "requiresSkill", "requiresKnowledge", "requiresEducation", "usesTechnology")),
+    )
+    files = {
+        RG + "hasDuty": "Task Statements.txt",
+        RG + "requiresSkill": "Skills.txt",
+        RG + "requiresKnowledge": "Knowledge.txt",
+        RG + "requiresEducation": "Education, Training, and Experience.txt",
+        RG + "usesTechnology": "Technology Skills.txt",
+    }
+    assert len(found) > 10
+    assert {(p, file, release) for p, file, release in found} == {
+        (p, f, ID + "source/onet/99.9") for p, f in files.items()
+    }
+
+
+def test_every_esco_skill_link_cites_its_release_and_file() -> None:
+    store = store_of(esco_triples(ESCO, ImportReport("ESCO", "v9")))
+    found = citations(store, RG + "requiresSkill")
+    assert len(found) == 5
+    assert set(found) == {(RG + "requiresSkill", "occupationSkillRelations.csv", ID + "source/esco/v9")}
 
 
 def test_esco_labels_relations_and_unknown_occupations() -> None:

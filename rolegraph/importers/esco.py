@@ -6,7 +6,9 @@ field), skos:notation (the ESCO code), dcterms:description, and esco:memberOfISC
 ISCO-08 group. Skills are rg:Skill and esco:Skill. Each occupation-skill relation is asserted as
 esco:relatedEssentialSkill or esco:relatedOptionalSkill (so ESCO users' queries work) and as rg:requiresSkill (so
 rolegraph's do); relations to occupations or skills the files do not list are skipped and counted. Each occupation
-is prov:wasDerivedFrom the release (a prov:Entity titled "ESCO v1.1.1"), which is how its links are cited.
+is prov:wasDerivedFrom the release (a prov:Entity titled "ESCO v1.1.1"), and each rg:requiresSkill link has an
+rdf:Statement derived from the file it was read from (occupationSkillRelations.csv, a prov:Entity that is
+dcterms:isPartOf the release), the same citation model as O*NET's links.
 """
 
 from __future__ import annotations
@@ -18,7 +20,24 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .onet import ALT, BROADER, DCTERMS, DESCRIPTION, ID, LABEL, NOTATION, PROV, RG, A, L, N, Triple
+from .onet import (
+    ALT,
+    BROADER,
+    DCTERMS,
+    DESCRIPTION,
+    ID,
+    LABEL,
+    NOTATION,
+    PROV,
+    RG,
+    A,
+    L,
+    N,
+    Triple,
+    _statement,
+    file_node,
+    release_file,
+)
 from .report import ImportReport
 from .tabular import read_table
 
@@ -112,7 +131,10 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
             yield node, N("http://purl.org/dc/terms/type"), L(row["skillType"].strip())
         report.imported["skills"] += 1
     columns = ["occupationUri", "relationType", "skillUri"]
-    for _, row in table(_file(folder, "occupationSkillRelations.csv"), columns):
+    relations = _file(folder, "occupationSkillRelations.csv")
+    yield from release_file(release, relations.name)
+    origin = file_node(release, relations.name)
+    for _, row in table(relations, columns):
         occupation, skill, kind = row["occupationUri"].strip(), row["skillUri"].strip(), row["relationType"].strip()
         if occupation not in occupations:
             report.skip("skill relations of occupations not in occupations_en.csv")
@@ -126,6 +148,7 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         predicate = ESCO + ("relatedEssentialSkill" if kind == "essential" else "relatedOptionalSkill")
         yield N(occupation), N(predicate), N(skill)
         yield N(occupation), N(RG + "requiresSkill"), N(skill)
+        yield from _statement(N(occupation), N(RG + "requiresSkill"), N(skill), origin, [])
         report.imported[f"{kind} skill relations"] += 1
     if _file(folder, "ISCOGroups_en.csv").is_file():
         for _, row in table(_file(folder, "ISCOGroups_en.csv"), ["conceptUri", "code", "preferredLabel"]):
