@@ -14,8 +14,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from types import TracebackType
 
 from rdflib import Graph, URIRef
 
@@ -26,19 +27,23 @@ from .parameters import Raw, coerce_values
 from .profile import RoleProfile, role_profile
 from .queries import bind, get_query
 from .results import ResultTable
-from .roles import RoleSummary, list_roles, resolve_role
+from .roles import RoleSummary, choose_with_others, find_roles, list_roles
 from .similarity import Similarity, similar_roles
 
-__all__ = ["RoleGraph", "load", "open_store"]
+__all__ = ["RoleGraph", "StoreGraph", "load", "open_store"]
 
 
 class RoleGraph:
     """The engine that holds rolegraph's data, and the questions over it. Made by :func:`load` (the shipped graph
-    in memory) or :func:`open_store` (a persistent store with imported releases)."""
+    in memory) or :func:`open_store` (a persistent store with imported releases).
+
+    ``notes``, when set, is called with a line of text each time a name also matches roles other than the one it
+    is taken to mean (the command line prints these on stderr)."""
 
     def __init__(self, engine: QueryEngine, rdf: Graph | None = None) -> None:
         self.engine = engine
         self._rdf = rdf
+        self.notes: Callable[[str], None] | None = None
 
     @property
     def rdf(self) -> Graph:
@@ -54,8 +59,13 @@ class RoleGraph:
         return list_roles(self.engine, profiled_only=profiled_only)
 
     def resolve(self, name: str) -> URIRef:
-        """The IRI of the role ``name`` means (label, alternative label, IRI or local name, any case)."""
-        return resolve_role(self.engine, name)
+        """The IRI of the role ``name`` means (label, alternative label, code, IRI or local name, any case), by
+        :data:`rolegraph.roles.RESOLUTION_RULE`; raises :class:`rolegraph.roles.AmbiguousRoleError` when roles
+        tie, :class:`rolegraph.errors.UnknownRoleError` (with close names) when none matches."""
+        resolution = choose_with_others(self.engine, name, find_roles(self.engine, name))
+        if self.notes is not None and (note := resolution.note()) is not None:
+            self.notes(note)
+        return resolution.role.iri
 
     def profile(self, name: str) -> RoleProfile:
         """Everything the graph links to the role ``name``, with citations."""
@@ -109,10 +119,39 @@ def load(extra: Iterable[str | os.PathLike[str]] = ()) -> RoleGraph:
     return RoleGraph(RdflibEngine(graph), graph)
 
 
-@contextmanager
-def open_store(path: str | os.PathLike[str] | None = None) -> Iterator[RoleGraph]:
-    """The graph of a persistent store (default: :func:`rolegraph.store.default_store_path`), read-only, for the
-    duration of the with-block.
+class StoreGraph(RoleGraph):
+    """A :class:`RoleGraph` over a persistent store, which it holds open (read-only, sharing it with other readers)
+    until :meth:`close`. It is its own context manager: ``with rolegraph.open_store(path) as g:`` closes it at the
+    end of the block."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        from .store import RoleStore
+
+        self._stack = ExitStack()
+        store = self._stack.enter_context(RoleStore.open_for_reading(path))
+        try:
+            super().__init__(store.engine())
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def close(self) -> None:
+        """Release the store (the graph cannot be queried afterwards). Closing twice is harmless."""
+        self._stack.close()
+
+    def __enter__(self) -> StoreGraph:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> StoreGraph:
+    """The graph of a persistent store (default: :func:`rolegraph.store.default_store_path`), read-only: a
+    :class:`RoleGraph` (the same methods as :func:`load` gives) that holds the store open until it is closed. Use it
+    in a with-block, which closes it, or call ``close()``.
 
     >>> import tempfile, rolegraph
     >>> from rolegraph.store import RoleStore
@@ -122,8 +161,11 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Iterator[RoleGraph
     >>> with rolegraph.open_store(folder) as g:
     ...     [r.label for r in g.roles()]
     ['Producer', 'Production Manager']
+    >>> g = rolegraph.open_store(folder)
+    >>> g.resolve("Producer") == rolegraph.load().resolve("Producer")
+    True
+    >>> g.close()
     """
-    from .store import RoleStore, default_store_path
+    from .store import default_store_path
 
-    with RoleStore.open(path or default_store_path()) as store:
-        yield RoleGraph(store.engine())
+    return StoreGraph(path or default_store_path())

@@ -10,19 +10,19 @@ import logging
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import click
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from . import __version__
 from .api import RoleGraph
 from .compare import compare_roles
 from .display import clean as _clean
-from .display import comparison_csv, comparison_text, result_table_text
-from .display import text_table as _table
+from .display import comparison_csv, comparison_text, result_table_text, terminal_width, text_table
 from .errors import EndpointError, InputError, RolegraphError
 from .export import EXPORT_FORMATS, serialize
 from .fileio import write_output
@@ -52,6 +52,7 @@ def _graph(ctx: click.Context) -> RoleGraph:
         from .targets import open_graph
 
         obj["graph"] = ctx.with_resource(open_graph(obj.get("store"), data=obj.get("data") or ()))
+        obj["graph"].notes = lambda line: click.echo(_clean(line), err=True)
     graph: RoleGraph = obj["graph"]
     return graph
 
@@ -137,13 +138,22 @@ def roles(ctx: click.Context, show_all: bool, fmt: str) -> None:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else ["label"], lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows({key: spreadsheet_cell(str(value)) for key, value in r.items()} for r in records)
+        writer.writerows({key: spreadsheet_cell(_csv_text(value)) for key, value in r.items()} for r in records)
         click.echo(buffer.getvalue(), nl=False)
     else:
         headers = ["Role", "Duties", "Skills", "IRI"]
         rows = [(r["label"], r["duties"], r["skills"], r["iri"]) for r in records]
         click.echo(_table(headers, rows))
         click.echo(f"\n{len(rows)} role(s).")
+
+
+def _csv_text(value: object) -> str:
+    """A cell's text: booleans as JSON writes them (true, false), not Python's True."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _table(headers: list[str], rows: list[Any] | list[tuple[Any, ...]]) -> str:
+    return text_table(headers, rows, terminal_width())
 
 
 @cli.command()
@@ -203,7 +213,7 @@ def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str, html_path: str
     if len(roles) < 2:
         raise InputError('compare needs at least two roles, e.g. rolegraph compare "Production Manager" Producer.')
     graph = _graph(ctx)
-    iris = _resolve_noting(graph, roles)
+    iris = [graph.resolve(name) for name in roles]
     comparison = compare_roles(graph.engine, iris)
     if html_path is not None:
         from .network import comparison_network
@@ -216,7 +226,7 @@ def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str, html_path: str
     elif fmt == "csv":
         click.echo(comparison_csv(comparison), nl=False)
     else:
-        click.echo(comparison_text(comparison))
+        click.echo(comparison_text(comparison, terminal_width()))
 
 
 RESULT_FORMATS = ["table", "json", "csv", "tsv", "xml"]
@@ -226,7 +236,7 @@ GRAPH_FORMATS = ["ttl", "nt", "jsonld"]
 def _emit_table(table: ResultTable, fmt: str) -> None:
     writers = {"json": to_json, "csv": to_csv, "tsv": to_tsv, "xml": to_xml}
     if fmt == "table":
-        click.echo(result_table_text(table))
+        click.echo(result_table_text(table, terminal_width()))
         return
     click.echo(writers[fmt](table), nl=False)
     if not table.rows:
@@ -367,37 +377,19 @@ def export(ctx: click.Context, fmt: str, role: str | None, output: str) -> None:
         click.echo(f"Wrote {len(data):,} bytes ({fmt}) to {written}.", err=True)
 
 
-def _resolve_noting(graph: RoleGraph, names: Sequence[str]) -> list[URIRef]:
-    """The roles ``names`` mean; says on stderr when a name also means other roles (labels win over alternatives)."""
-    from .roles import choose_role, find_roles
-
-    chosen_roles = []
-    for name in names:
-        matches = find_roles(graph.engine, name)
-        chosen = choose_role(graph.engine, name, matches)
-        chosen_roles.append(chosen)
-        found = {m.iri for m in matches}
-        if len(found) > 1:
-            others = len(found - {chosen})
-            click.echo(
-                _clean(
-                    f"note: {name!r} is the label of <{chosen}> and also names {others} other role(s); "
-                    f"`rolegraph resolve {name!r}` lists them."
-                ),
-                err=True,
-            )
-    return chosen_roles
-
-
 @cli.command()
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def resolve(ctx: click.Context, name: str, fmt: str) -> None:
-    """List every role NAME can mean (labels, alternative labels, codes) across the loaded sources."""
-    from .roles import find_roles
+    """List every role NAME can mean (labels, alternative labels, codes) across the loaded sources, best first, and
+    say which one commands take it to mean, and by what rule."""
+    from .roles import RESOLUTION_RULE, AmbiguousRoleError, choose_with_others, find_roles
 
-    found = find_roles(_graph(ctx).engine, name)
+    engine = _graph(ctx).engine
+    found = find_roles(engine, name)
+    if not found and fmt != "json":
+        choose_with_others(engine, name, found)  # raises UnknownRoleError with close names, as show does
     if fmt == "json":
         records = [
             {
@@ -412,11 +404,15 @@ def resolve(ctx: click.Context, name: str, fmt: str) -> None:
         ]
         click.echo(json_text(records, indent=2))
         return
-    if not found:
-        raise InputError(f"no role matches {name!r}. Run `rolegraph roles` to list the roles with a profile.")
     rows = [(m.label, m.kind, m.source, m.code, str(m.iri)) for m in found]
     click.echo(_table(["Role", "Matched by", "Source", "Code", "IRI"], rows))
     click.echo(f"\n{len(rows)} role(s) named {name!r}.")
+    try:
+        chosen = choose_with_others(engine, name, found).role
+        click.echo(_clean(f"Commands take {name!r} to mean {chosen.label} <{chosen.iri}>."))
+    except AmbiguousRoleError as error:
+        click.echo(_clean(f"Commands refuse {name!r}: {len(error.candidates)} roles tie."))
+    click.echo(textwrap.fill(RESOLUTION_RULE, width=min(110, terminal_width() or 110)))
 
 
 @cli.command()
@@ -721,6 +717,66 @@ def push(ctx: click.Context, endpoint: str, graph_store: str | None, user: str |
     for line in report.lines():
         click.echo(line)
     click.echo(f"Pushed to {endpoint}. Commands run there with --store sparql+URL (URL: its public SPARQL endpoint).")
+
+
+def _late_store(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        obj = ctx.find_object(dict)
+        assert obj is not None
+        obj["store"] = value
+
+
+def _late_data(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> None:
+    if value:
+        obj = ctx.find_object(dict)
+        assert obj is not None
+        obj["data"] = tuple(obj.get("data") or ()) + value
+
+
+def _accept_global_options(command: click.Command) -> None:
+    """``--store`` and ``--data`` after a command's name too (``rolegraph compare A B --store DIR``), as before it."""
+    command.params.append(
+        click.Option(
+            ["--store"],
+            metavar="FOLDER|sparql+URL",
+            expose_value=False,
+            callback=_late_store,
+            help="The store or SPARQL server to use (as `rolegraph --store`).",
+        )
+    )
+    command.params.append(
+        click.Option(
+            ["--data"],
+            multiple=True,
+            type=click.Path(dir_okay=False, path_type=Path),
+            expose_value=False,
+            callback=_late_data,
+            help="An extra file for the shipped graph (as `rolegraph --data`).",
+        )
+    )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_global_options(sub)
+
+
+@cli.command("help")
+@click.argument("command", nargs=-1)
+def help_command(command: tuple[str, ...]) -> None:
+    """Show the help of COMMAND (`rolegraph help import esco`), or of rolegraph itself."""
+    context = click.Context(cli, info_name="rolegraph")
+    target: click.Command = cli
+    for name in command:
+        sub = target.get_command(context, name) if isinstance(target, click.Group) else None
+        if sub is None:
+            raise InputError(f"no command {' '.join(command)!r}; `rolegraph help` lists the commands.")
+        target = sub
+        context = click.Context(sub, info_name=name, parent=context)
+    click.echo(context.get_help())
+
+
+for _command in list(cli.commands.values()):
+    if _command.name != "help":
+        _accept_global_options(_command)
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import sys
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .compare import Comparison
 from .namespaces import prefixed
 from .results import ResultTable, spreadsheet_cell
 
-__all__ = ["clean", "comparison_csv", "comparison_text", "result_table_text", "short", "text_table"]
+__all__ = [
+    "clean",
+    "comparison_csv",
+    "comparison_node_count",
+    "comparison_text",
+    "result_table_text",
+    "short",
+    "table_cell",
+    "terminal_width",
+    "text_table",
+]
 
 
 def clean(text: object) -> str:
@@ -44,26 +57,91 @@ def short(term: Node | None) -> str:
     return str(term)
 
 
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """An aligned plain-text table."""
+_DECIMALS = {XSD.decimal, XSD.double, XSD.float}
+
+
+def table_cell(term: Node | None) -> str:
+    """A term as a table shows it: :func:`short`, with decimal and floating-point numbers rounded to 2 decimals
+    (0.3448275862068965517241379310 shows as 0.34; JSON, CSV, TSV and XML keep every digit).
+
+    >>> table_cell(Literal("0.3448275862068965517241379310", datatype=XSD.decimal))
+    '0.34'
+    """
+    if isinstance(term, Literal) and term.datatype in _DECIMALS:
+        try:
+            value = float(term)
+        except (TypeError, ValueError):
+            return str(term)
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(term)
+        if "." in str(term) and len(str(term).split(".", 1)[1].rstrip("0")) > 2:
+            return f"{value:.2f}" if abs(value) >= 0.01 or value == 0 else f"{value:.2g}"
+        return str(term)
+    return short(term)
+
+
+def terminal_width() -> int | None:
+    """The width tables are wrapped to when standard output is a terminal: ``COLUMNS`` when set, else the
+    terminal's. None (no wrapping) for pipes and files, whatever ``COLUMNS`` says, so that scripts read whole rows."""
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError, OSError):
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def _fit(widths: list[int], floors: list[int], width: int) -> list[int]:
+    """Column widths whose table fits ``width`` where it can: the widest columns give way first, none narrower than
+    its longest word."""
+    widths = list(widths)
+    while sum(widths) + 2 * (len(widths) - 1) > width:
+        shrinkable = [i for i, w in enumerate(widths) if w > floors[i]]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int | None = None) -> str:
+    """An aligned plain-text table; with ``width``, cells wrap at word boundaries so that lines fit in it (a word
+    longer than its column, such as an IRI, is kept whole)."""
     headers = [clean(h) for h in headers]
     cells = [[clean(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    if width is not None:
+        floors = [max([len(h)] + [len(word) for r in cells for word in r[i].split()]) for i, h in enumerate(headers)]
+        widths = _fit(widths, floors, width)
+
+    def lines_of(row: Sequence[str]) -> list[str]:
+        wrapped = [
+            textwrap.wrap(c, w, break_long_words=False) or [""] if len(c) > w else [c]
+            for c, w in zip(row, widths, strict=True)
+        ]
+        return [
+            "  ".join(
+                (column[n] if n < len(column) else "").ljust(w) for column, w in zip(wrapped, widths, strict=True)
+            ).rstrip()
+            for n in range(max(len(column) for column in wrapped))
+        ]
+
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    for row in cells:
+        lines += lines_of(row)
     return "\n".join(lines)
 
 
-def result_table_text(table: ResultTable) -> str:
-    """SELECT results as an aligned table, or ``no rows``."""
+def result_table_text(table: ResultTable, width: int | None = None) -> str:
+    """SELECT results as an aligned table (see :func:`text_table` for ``width``), or ``no rows``."""
     if not table.rows:
         return "no rows"
-    body = text_table(table.variables, [[short(t) for t in row] for row in table.rows])
+    body = text_table(table.variables, [[table_cell(t) for t in row] for row in table.rows], width)
     return f"{body}\n\n{len(table.rows)} row(s)."
 
 
-def comparison_text(comparison: Comparison) -> str:
+def comparison_text(comparison: Comparison, width: int | None = None) -> str:
     """A comparison as text: a summary table of categories, then each category's shared and unique nodes."""
     labels = {r.iri: r.label for r in comparison.roles}
     several = len(comparison.roles) > 2
@@ -71,7 +149,8 @@ def comparison_text(comparison: Comparison) -> str:
     total = sum(c.size for c in comparison.categories)
     lines = [
         " vs. ".join(clean(r.label) for r in comparison.roles),
-        f"Overall Jaccard similarity: {comparison.jaccard:.2f} ({shared_all} of {total} nodes shared by all)",
+        f"Overall Jaccard similarity: {comparison.jaccard:.2f} ({shared_all} of {total} (category, node) pairs shared "
+        f"by all; {comparison_node_count(comparison)} nodes, the roles included, as on the page)",
         "",
     ]
     headers = (
@@ -86,7 +165,7 @@ def comparison_text(comparison: Comparison) -> str:
             row.append(str(len(c.partial)))
         row += [str(len(c.unique[r.iri])) for r in comparison.roles]
         rows.append(row)
-    lines.append(text_table(headers, rows))
+    lines.append(text_table(headers, rows, width))
     for c in comparison.categories:
         lines += ["", f"{c.category} (Jaccard {c.jaccard:.2f})"]
         groups: list[tuple[str, Sequence[Any]]] = [("shared by all", c.shared)]
@@ -103,6 +182,15 @@ def comparison_text(comparison: Comparison) -> str:
                     extra = "  (" + ", ".join(clean(labels[r]) for r in node.roles) + ")"
                 lines.append(f"    - {clean(node.label)}{extra}")
     return "\n".join(lines)
+
+
+def comparison_node_count(comparison: Comparison) -> int:
+    """The distinct nodes of a comparison, the compared roles included: what its page draws."""
+    nodes = {r.iri for r in comparison.roles}
+    for c in comparison.categories:
+        nodes.update(n.iri for n in (*c.shared, *c.partial))
+        nodes.update(n.iri for r in comparison.roles for n in c.unique[r.iri])
+    return len(nodes)
 
 
 def comparison_csv(comparison: Comparison) -> str:

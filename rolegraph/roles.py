@@ -21,10 +21,13 @@ from .nameindex import name_index
 from .namespaces import PREFIXES
 
 __all__ = [
+    "RESOLUTION_RULE",
     "AmbiguousRoleError",
+    "Resolution",
     "RoleMatch",
     "RoleSummary",
     "choose_role",
+    "choose_with_others",
     "find_roles",
     "list_roles",
     "resolve_role",
@@ -32,17 +35,32 @@ __all__ = [
 ]
 
 
-class AmbiguousRoleError(InputError):
-    """A name matches more than one role; carries the candidates."""
+RESOLUTION_RULE = (
+    "A name means the role it matches best: a match by IRI beats one by label, a label beats a code, a code beats "
+    "an alternative label; at the same level, a match in the exact case typed beats one ignoring case, and then a "
+    "role of rolegraph's shipped graph beats imported ones. Roles still tied are refused with the list. Any role "
+    "can be picked by its IRI, a shipped role by role:NAME, an ESCO occupation by its code or IRI, an O*NET "
+    "occupation by its O*NET-SOC code."
+)
+"""How :func:`resolve_role` picks one role among the matches of a name (``rolegraph resolve`` prints it)."""
 
-    def __init__(self, name: str, candidates: list[tuple[URIRef, str]]) -> None:
+
+class AmbiguousRoleError(InputError):
+    """A name matches more than one role equally well; carries the candidates (IRI, label) best first, and for each
+    a name that picks it alone."""
+
+    def __init__(self, name: str, candidates: list[tuple[URIRef, str]], picks: list[str] | None = None) -> None:
         self.name = name
         self.candidates = candidates
-        listed = "; ".join(f"{label} <{iri}>" for iri, label in candidates[:12])
+        self.picks = picks if picks is not None else [str(iri) for iri, _ in candidates]
+        listed = "; ".join(
+            f"{label} <{iri}> ({pick})" if pick != str(iri) else f"{label} <{iri}>"
+            for (iri, label), pick in zip(candidates[:12], self.picks[:12], strict=True)
+        )
         more = f" and {len(candidates) - 12} more" if len(candidates) > 12 else ""
         super().__init__(
-            f"{name!r} matches {len(candidates)} roles: {listed}{more}. Give the IRI or code to pick one "
-            f"(rolegraph resolve {name!r} lists them)."
+            f"{name!r} matches {len(candidates)} roles equally well: {listed}{more}. Give the IRI, role:NAME or "
+            f"code to pick one (rolegraph resolve {name!r} lists every match and the rule)."
         )
 
 
@@ -67,6 +85,14 @@ class RoleMatch:
     kind: str
     matched: str
     code: str = ""
+
+    @property
+    def pick(self) -> str:
+        """A name that means this role alone: ``role:NAME`` for a shipped role, else its code, else its IRI."""
+        role_ns = str(PREFIXES["role"])
+        if self.iri.startswith(role_ns) and _LOCAL_NAME.fullmatch(self.iri[len(role_ns) :]):
+            return "role:" + self.iri[len(role_ns) :]
+        return self.code or str(self.iri)
 
     @property
     def source(self) -> str:
@@ -129,13 +155,13 @@ def find_roles(graph: Graph | QueryEngine, name: str) -> list[RoleMatch]:
     elif not rows:  # a SPARQL server: its own scan sees every name, whatever it caps the rows of an answer at
         rows = select(graph, "role-search", {"name": Literal(text)})
     matches: dict[URIRef, RoleMatch] = {}
-    for row in rows:
+    for row in rows:  # each role once, by its best match
         role = URIRef(row.role)
-        if role not in matches:
-            matches[role] = RoleMatch(role, str(row.label), str(row.kind), str(row.matched), str(row.code or ""))
+        match = RoleMatch(role, str(row.label), str(row.kind), str(row.matched), str(row.code or ""))
+        if role not in matches or _rank(match, text) < _rank(matches[role], text):
+            matches[role] = match
     if matches:
-        order = {"label": 0, "code": 1, "alternative label": 2}
-        return sorted(matches.values(), key=lambda m: (order.get(m.kind, 3), m.label.casefold(), str(m.iri)))
+        return sorted(matches.values(), key=lambda m: (*_rank(m, text), m.label.casefold(), str(m.iri)))
     slug = text.lower().replace(" ", "-")
     if not _LOCAL_NAME.fullmatch(slug):
         return []
@@ -146,25 +172,63 @@ def find_roles(graph: Graph | QueryEngine, name: str) -> list[RoleMatch]:
     ]
 
 
-def resolve_role(graph: Graph | QueryEngine, name: str) -> URIRef:
-    """The one role ``name`` means. A name that is the label of exactly one role means that role even when it is
-    also another role's alternative label (``rolegraph resolve`` shows them all).
+_KINDS = {"IRI": 0, "label": 1, "code": 2, "alternative label": 3, "local name": 4}
 
-    Raises :class:`UnknownRoleError` with close matches, or :class:`AmbiguousRoleError` when several roles match.
+
+def _rank(match: RoleMatch, typed: str) -> tuple[int, int, int]:
+    """Lower is better: the kind of match, then the exact case typed, then the shipped graph (RESOLUTION_RULE)."""
+    return (
+        _KINDS.get(match.kind, 5),
+        0 if match.matched == typed or match.kind in ("IRI", "local name") else 1,
+        0 if match.source == "rolegraph" else 1,
+    )
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The role a name means, and the other roles it also matches (worse, by :data:`RESOLUTION_RULE`)."""
+
+    name: str
+    role: RoleMatch
+    others: tuple[RoleMatch, ...]
+
+    def note(self) -> str | None:
+        """One line naming the other roles and how to pick each, or None when the name matches no other role."""
+        if not self.others:
+            return None
+        listed = "; ".join(f"{m.label} ({m.source}, give {m.pick})" for m in self.others[:5])
+        more = f"; and {len(self.others) - 5} more" if len(self.others) > 5 else ""
+        return (
+            f"note: {self.name!r} means {self.role.label} <{self.role.iri}> ({self.role.kind}, "
+            f"{self.role.source}); it also names: {listed}{more}. `rolegraph resolve {self.name!r}` lists them "
+            "and the rule."
+        )
+
+
+def resolve_role(graph: Graph | QueryEngine, name: str) -> URIRef:
+    """The one role ``name`` means, by :data:`RESOLUTION_RULE` (``rolegraph resolve`` shows every match).
+
+    Raises :class:`UnknownRoleError` with close matches, or :class:`AmbiguousRoleError` when several roles match
+    equally well.
     """
     return choose_role(graph, name, find_roles(graph, name))
 
 
 def choose_role(graph: Graph | QueryEngine, name: str, found: list[RoleMatch]) -> URIRef:
     """The role :func:`resolve_role` picks from the matches :func:`find_roles` gave for ``name``."""
-    if len({m.iri for m in found}) == 1:
-        return found[0].iri
-    labels = [m for m in found if m.kind in ("label", "IRI")]
-    if len({m.iri for m in labels}) == 1:
-        return labels[0].iri
-    if found:
-        raise AmbiguousRoleError(name, [(m.iri, m.label) for m in found])
-    raise UnknownRoleError(name, suggest_roles(graph, name))
+    return choose_with_others(graph, name, found).role.iri
+
+
+def choose_with_others(graph: Graph | QueryEngine, name: str, found: list[RoleMatch]) -> Resolution:
+    """The role :func:`resolve_role` picks from ``found`` (as :func:`find_roles` gave them), with the others."""
+    if not found:
+        raise UnknownRoleError(name, suggest_roles(graph, name))
+    typed = _normal(name)
+    best = min(_rank(m, typed) for m in found)
+    tied = list({m.iri: m for m in reversed(found) if _rank(m, typed) == best}.values())[::-1]
+    if len(tied) > 1:
+        raise AmbiguousRoleError(name, [(m.iri, m.label) for m in tied], [m.pick for m in tied])
+    return Resolution(name, tied[0], tuple(m for m in found if m.iri != tied[0].iri))
 
 
 def suggest_roles(graph: Graph | QueryEngine, name: str, limit: int = 5) -> list[str]:

@@ -168,7 +168,10 @@ def test_compare_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Production Manager vs. Producer"
-    assert lines[1] == "Overall Jaccard similarity: 0.34 (20 of 58 nodes shared by all)"
+    assert lines[1] == (
+        "Overall Jaccard similarity: 0.34 (20 of 58 (category, node) pairs shared by all; 57 nodes, the roles "
+        "included, as on the page)"
+    )
     assert any(line.split() == ["skills", "0.25", "2", "3", "3"] for line in lines)
     assert "  only Producer:" in out and "    - Raise the money for the project" in out
 
@@ -322,3 +325,82 @@ def test_an_ill_typed_literal_is_one_warning_line(capsys: pytest.CaptureFixture[
         {"x": {"type": "literal", "value": "x", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
     ]
     assert err.count("\n") <= 1 and "Traceback" not in err
+
+
+def test_roles_csv_writes_booleans_as_json_does(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "roles", "--all", "--format", "csv")
+    assert code == 0
+    flags = {line.split(",")[2] for line in out.splitlines()[1:]}
+    assert flags == {"true", "false"}
+
+
+def test_tables_round_decimals_and_json_keeps_them(capsys: pytest.CaptureFixture[str]) -> None:
+    _, table, _ = run(capsys, "query", "similar-roles", "--bind", "role=Producer")
+    assert " 0.34 " in table and "0.344827" not in table
+    _, document, _ = run(capsys, "query", "similar-roles", "--bind", "role=Producer", "--format", "json")
+    values = {b["jaccard"]["value"] for b in json.loads(document)["results"]["bindings"]}
+    assert any(v.startswith("0.344827586") for v in values)
+
+
+def test_help_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "help")
+    assert code == 0 and "compare" in out and "Usage: rolegraph" in out
+    code, out, _ = run(capsys, "help", "import", "esco")
+    assert code == 0 and out.startswith("Usage: rolegraph import esco [OPTIONS] FOLDER")
+    code, _, err = run(capsys, "help", "nonsense")
+    assert code == 2 and "no command 'nonsense'" in err and "Traceback" not in err
+
+
+def test_global_options_after_the_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix rg: <https://w3id.org/rolegraph/vocab#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://example.org/gaffer> a rg:ProfiledRole ; rdfs:label "Gaffer"@en .\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "roles", "--data", str(extra))
+    assert code == 0, err
+    assert "Gaffer" in out
+    code, out, _ = run(capsys, "--data", str(extra), "roles")
+    assert code == 0 and "Gaffer" in out
+
+
+def test_resolve_suggests_and_states_the_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "resolve", "Produser")
+    assert code == 2 and "Did you mean: Producer" in err
+    code, out, _ = run(capsys, "resolve", "producer")
+    assert code == 0
+    assert "Commands take 'producer' to mean Producer <https://w3id.org/rolegraph/id/role/producer>." in out
+    assert "exact case typed" in out and "shipped graph" in out
+
+
+def test_tables_wrap_to_the_terminal_at_word_boundaries(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    def table(env: dict[str, str]) -> str:
+        leader, follower = pty.openpty()
+        done = subprocess.run([sys.executable, "-m", "rolegraph", "roles"], stdout=follower, stderr=subprocess.PIPE,
+                              cwd=tmp_path, env={**os.environ, **env}, timeout=120)  # fmt: skip
+        os.close(follower)
+        assert done.returncode == 0, done.stderr
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the follower is closed: everything has been read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+    narrow = table({"COLUMNS": "85"})
+    assert "\nProduction " in narrow and "\nManager\n" in narrow  # wrapped between the words, the IRI kept whole
+    assert all(len(line) <= 85 for line in narrow.splitlines())
+    assert "https://w3id.org/rolegraph/id/role/production-manager" in narrow
+    assert "Production Manager  9" in table({"COLUMNS": "200"})
+    piped = subprocess.run([sys.executable, "-m", "rolegraph", "roles"], capture_output=True, text=True,
+                           cwd=tmp_path, env={**os.environ, "COLUMNS": "40"})  # fmt: skip
+    assert "Production Manager  9" in piped.stdout  # a pipe gets whole rows

@@ -41,7 +41,7 @@ def test_import_then_use_the_store(tmp_path: Path) -> None:
     skills = next(c for c in json.loads(compared.stdout)["categories"] if c["category"] == "skills")
     assert [n["label"] for n in skills["shared"]] == ["Active Listening"]
     noted = run(store, "compare", "Production Manager", "role:producer")
-    assert noted.returncode == 0 and "also names 2 other role(s)" in noted.stderr
+    assert noted.returncode == 0 and "it also names: " in noted.stderr and "give 11-3051.00" in noted.stderr
     # Imported links are cited by their release; the article's by heading and paragraph.
     onet = run(store, "show", "27-2012.00").stdout
     assert "- Plan and coordinate productions.  [O*NET 99.9 Database]" in onet
@@ -128,3 +128,47 @@ def test_an_import_of_nothing_makes_no_store(tmp_path: Path, args: list[str], me
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)  # fmt: skip
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert not store.exists()
+
+
+def test_names_shared_with_an_imported_release_resolve_by_the_rule(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    # --store after the command, as before it.
+    done = subprocess.run([sys.executable, "-m", "rolegraph", "import", "esco", str(DATA / "esco-mini"), "--release",
+                           "v9", "--store", str(store)], capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (store / "CURRENT").exists()
+    # "Producer": the shipped role (exact case, shipped graph), with a note naming ESCO's "producer" and its code.
+    shown = run(store, "show", "Producer")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("Producer  <https://w3id.org/rolegraph/id/role/producer>")
+    assert "note: 'Producer' means Producer" in shown.stderr and "producer (ESCO, give 2654.1.9)" in shown.stderr
+    # "producer": ESCO's label in exactly that case; the note says how to get the shipped one.
+    lower = run(store, "show", "producer")
+    assert lower.returncode == 0 and lower.stdout.startswith("producer  <http://data.europa.eu/esco/occupation/p3>")
+    assert "Producer (rolegraph, give role:producer)" in lower.stderr
+    compared = subprocess.run([sys.executable, "-m", "rolegraph", "compare", "Production Manager", "Producer",
+                               "--format", "json", "--store", str(store)], capture_output=True, text=True)  # fmt: skip
+    assert compared.returncode == 0, compared.stderr
+    assert [r["label"] for r in json.loads(compared.stdout)["roles"]] == ["Production Manager", "Producer"]
+    resolved = run(store, "resolve", "Producer")
+    assert "Commands take 'Producer' to mean Producer <https://w3id.org/rolegraph/id/role/producer>." in resolved.stdout
+    # The Python API and the server's pages follow the same rule.
+    import rolegraph
+
+    with rolegraph.open_store(store) as g:
+        assert g.resolve("Producer") == rolegraph.load().resolve("Producer")
+        assert str(g.resolve("producer")) == "http://data.europa.eu/esco/occupation/p3"
+
+
+def test_open_store_is_a_role_graph_and_a_context_manager(tmp_path: Path) -> None:
+    import rolegraph
+
+    assert run(tmp_path / "store", "import", "esco", str(DATA / "esco-mini"), "--release", "v9").returncode == 0
+    g = rolegraph.open_store(tmp_path / "store")
+    try:
+        assert isinstance(g, rolegraph.RoleGraph)
+        assert "Producer" in [r.label for r in g.roles()]
+    finally:
+        g.close()
+    with rolegraph.open_store(tmp_path / "store") as h:
+        assert h.resolve("2654.1.9") is not None

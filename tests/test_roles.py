@@ -21,7 +21,14 @@ from rolegraph.errors import UnknownRoleError
 from rolegraph.loading import import_esco, import_onet
 from rolegraph.nameindex import name_index
 from rolegraph.ontology import load_graph
-from rolegraph.roles import AmbiguousRoleError, find_roles, list_roles, resolve_role, suggest_roles
+from rolegraph.roles import (
+    AmbiguousRoleError,
+    choose_with_others,
+    find_roles,
+    list_roles,
+    resolve_role,
+    suggest_roles,
+)
 from rolegraph.store import RoleStore
 
 from .conftest import DATA
@@ -86,17 +93,55 @@ def test_unknown_role_with_nothing_close(graph: Graph) -> None:
     assert caught.value.suggestions == []
 
 
-def test_two_roles_sharing_a_label_is_ambiguous(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    extra = tmp_path / "twin.ttl"
-    extra.write_text(
-        "@prefix rg: <https://w3id.org/rolegraph/vocab#> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        '<https://example.org/other-producer> a rg:Role ; rdfs:label "Producer"@en .\n'
-    )
-    g = load_graph([extra])
+TWINS = (
+    "@prefix rg: <https://w3id.org/rolegraph/vocab#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+    '<https://example.org/other-producer> a rg:Role ; rdfs:label "Producer"@en .\n'
+    '<https://example.org/lower-producer> a rg:Role ; rdfs:label "producer"@en ; skos:notation "9.9" .\n'
+    '<https://example.org/twin-a> a rg:Role ; rdfs:label "Twin"@en .\n'
+    '<https://example.org/twin-b> a rg:Role ; rdfs:label "Twin"@en .\n'
+    '<https://example.org/cast> a rg:Role ; rdfs:label "Cast member"@en .\n'
+)
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory: pytest.TempPathFactory) -> Graph:
+    path = tmp_path_factory.mktemp("twins") / "twins.ttl"
+    path.write_text(TWINS, encoding="utf-8")
+    return load_graph([path])
+
+
+def test_imported_roles_sharing_a_label_are_ambiguous_with_a_pick_for_each(twins: Graph) -> None:
     with pytest.raises(AmbiguousRoleError) as caught:
-        resolve_role(g, "producer")
-    assert {iri for iri, _ in caught.value.candidates} == {PRODUCER, URIRef("https://example.org/other-producer")}
+        resolve_role(twins, "twin")
+    assert {iri for iri, _ in caught.value.candidates} == {URIRef("https://example.org/twin-a"),
+                                                           URIRef("https://example.org/twin-b")}  # fmt: skip
+    assert caught.value.picks == ["https://example.org/twin-a", "https://example.org/twin-b"]
+
+
+def test_the_resolution_rule_exact_case_then_the_shipped_graph(twins: Graph) -> None:
+    # "Producer": the shipped role and an imported one have it exactly; the shipped one wins.
+    resolution = choose_with_others(twins, "Producer", find_roles(twins, "Producer"))
+    assert resolution.role.iri == PRODUCER
+    assert {m.iri for m in resolution.others} == {URIRef("https://example.org/other-producer"),
+                                                  URIRef("https://example.org/lower-producer")}  # fmt: skip
+    note = resolution.note()
+    assert note is not None and "give 9.9" in note and "https://example.org/other-producer" in note
+    # "producer": only one role has it in that exact case, even though it is imported.
+    assert resolve_role(twins, "producer") == URIRef("https://example.org/lower-producer")
+    # "PRODUCER": no exact case; of the three labels, the shipped role's wins.
+    assert resolve_role(twins, "PRODUCER") == PRODUCER
+    # A code, and role:NAME, pick one role whatever the labels say.
+    assert resolve_role(twins, "9.9") == URIRef("https://example.org/lower-producer")
+    picked = choose_with_others(twins, "role:producer", find_roles(twins, "role:producer"))
+    assert picked.role.iri == PRODUCER and picked.note() is None
+    assert find_roles(twins, "PRODUCER")[0].pick == "role:producer"
+
+
+def test_a_label_beats_an_alternative_label_of_a_shipped_role(twins: Graph) -> None:
+    assert resolve_role(load_graph(), "cast member") == URIRef(ROLE + "actor")  # the Actor's alternative label
+    assert resolve_role(twins, "cast member") == URIRef("https://example.org/cast")
 
 
 @pytest.fixture(scope="module")
