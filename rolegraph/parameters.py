@@ -62,6 +62,12 @@ def _one(graph: Graph | QueryEngine, parameter: Parameter, value: str | Identifi
     return Literal(value)
 
 
+def _terms(graph: Graph | QueryEngine, parameter: Parameter, value: str | Identifier) -> list[Identifier]:
+    if parameter.type == "label list" and isinstance(value, str) and not isinstance(value, Identifier):
+        return [Literal(value), Literal(value, lang="en")]  # labels are language-tagged; codes are plain
+    return [_one(graph, parameter, value)]
+
+
 def coerce_values(
     graph: Graph | QueryEngine, query: NamedQuery, raw: Mapping[str, Raw]
 ) -> dict[str, Identifier | list[Identifier]]:
@@ -70,7 +76,7 @@ def coerce_values(
     for name, value in raw.items():
         parameter = query.parameter(name)
         items = [value] if isinstance(value, str | Identifier) else list(value)
-        terms = [_one(graph, parameter, item) for item in items]
+        terms = [term for item in items for term in _terms(graph, parameter, item)]
         if parameter.is_list:
             values[name] = terms
         elif len(terms) == 1:

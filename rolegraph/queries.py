@@ -36,8 +36,11 @@ __all__ = [
     "query_names",
 ]
 
-PARAMETER_TYPES = ("role", "role list", "IRI", "IRI list", "string", "string list", "integer", "boolean")
-"""The parameter types a query header may declare."""
+PARAMETER_TYPES = (
+    "role", "role list", "IRI", "IRI list", "string", "string list", "label list", "integer", "boolean"
+)  # fmt: skip
+"""The parameter types a query header may declare (a ``label list`` value is bound as typed and as ``@en``, so that it
+matches language-tagged labels)."""
 
 _PARAM = re.compile(
     r"^#\s*param\s+\?(?P<name>\w+)\s*\((?P<type>[^),]+)(?P<optional>,\s*optional)?\)\s*:\s*(?P<doc>.*)$"

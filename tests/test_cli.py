@@ -404,3 +404,16 @@ def test_tables_wrap_to_the_terminal_at_word_boundaries(tmp_path: Path) -> None:
     piped = subprocess.run([sys.executable, "-m", "rolegraph", "roles"], capture_output=True, text=True,
                            cwd=tmp_path, env={**os.environ, "COLUMNS": "40"})  # fmt: skip
     assert "Production Manager  9" in piped.stdout  # a pipe gets whole rows
+
+
+def test_every_named_querys_header_example_returns_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    import shlex
+
+    from rolegraph.queries import list_queries
+
+    for named in list_queries():
+        args = shlex.split(named.example)
+        assert args[:3] == ["rolegraph", "query", named.name]
+        code, out, err = run(capsys, *args[1:], "--format", "json")
+        assert code == 0, (named.name, err)
+        assert json.loads(out)["results"]["bindings"], f"{named.name}: its example returns no rows"
