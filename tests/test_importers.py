@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import URIRef
 
+import rolegraph
+from rolegraph.engines import select
 from rolegraph.errors import InputError
 from rolegraph.importers.crosswalk import crosswalk_triples, detect_layout
 from rolegraph.importers.esco import esco_triples
@@ -291,3 +294,27 @@ def test_esco_v12_file_names_with_the_en_suffix(tmp_path: Path) -> None:
     list(esco_triples(folder, report))
     assert report.imported["essential skill relations"] == 4
     assert "occupationSkillRelations_en.csv" in report.files_read
+
+
+def test_the_citation_queries_name_the_release_and_the_file(mini_store: Path) -> None:
+    producers = URIRef(ID + "onet/occupation/27-2012.00")
+    with rolegraph.open_store(mini_store) as g:
+        cited = {
+            (str(r.propertyLabel), str(r.sourceTitle), str(r.file))
+            for r in select(g.engine, "citations", {"role": producers})
+        }
+        profiled = {
+            (str(r.propertyLabel), str(r.sourceTitle), str(r.file))
+            for r in select(g.engine, "role-profile", {"role": producers})
+        }
+        article = {r.file for r in select(g.engine, "citations", {"role": URIRef(ID + "role/producer")})}
+    release = "O*NET 99.9 Database"
+    expected = {
+        ("has duty", release, "Task Statements.txt"),
+        ("requires skill", release, "Skills.txt"),
+        ("requires knowledge", release, "Knowledge.txt"),
+        ("requires education", release, "Education, Training, and Experience.txt"),
+        ("uses technology", release, "Technology Skills.txt"),
+    }
+    assert expected <= cited and expected <= profiled
+    assert article == {None}
