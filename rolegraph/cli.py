@@ -452,12 +452,14 @@ def import_group() -> None:
     """Import a release into the persistent store (created if needed; --store picks it)."""
 
 
-def _import(ctx: click.Context, run: object, source: Path, *, folder: bool) -> None:
+def _import(
+    ctx: click.Context, run: object, source: Path, *, folder: bool, kind: str | None = None, release: str | None = None
+) -> None:
     from .loading import Progress, check_source
     from .store import RoleStore
 
     path = _local_store(ctx, "`rolegraph import`")
-    check_source(source, folder=folder)  # before the store is opened, or made
+    check_source(source, folder=folder, kind=kind, release=release)  # before the store is opened, or made
     progress: Progress | None = None
     status = None
     if sys.stderr.isatty():
@@ -508,7 +510,7 @@ def import_onet_command(ctx: click.Context, folder: Path, release: str | None, s
     from .loading import import_onet
 
     _import(ctx, lambda store, progress: import_onet(store, folder, release=release, strict=strict, progress=progress),
-            folder, folder=True)  # fmt: skip
+            folder, folder=True, kind="onet")  # fmt: skip
 
 
 @import_group.command("esco")
@@ -521,7 +523,7 @@ def import_esco_command(ctx: click.Context, folder: Path, release: str | None, s
     from .loading import import_esco
 
     _import(ctx, lambda store, progress: import_esco(store, folder, release=release, strict=strict, progress=progress),
-            folder, folder=True)  # fmt: skip
+            folder, folder=True, kind="esco", release=release)  # fmt: skip
 
 
 @import_group.command("crosswalk")

@@ -41,12 +41,25 @@ def _crosswalk_file(path: str | Path) -> Path:
     return file
 
 
-def check_source(path: str | Path, *, folder: bool) -> None:
-    """Refuse a release folder (``folder``) or crosswalk file that cannot be one, before a store is opened or made."""
-    if folder:
-        _folder(path)
-    else:
+def check_source(path: str | Path, *, folder: bool, kind: str | None = None, release: str | None = None) -> None:
+    """Refuse a release folder (``folder``; of ``kind`` "onet" or "esco", when given, with the files it needs and,
+    without a ``release``, a name that agrees with them) or a crosswalk file that cannot be one, before a store is
+    opened or made."""
+    if not folder:
         _crosswalk_file(path)
+        return
+    found = _folder(path)
+    if kind == "esco":
+        from .importers.esco import check_folder
+
+        check_folder(found)
+        if release is None:
+            esco_release(found)  # a name that contradicts the files is refused now, not after the store is made
+    elif kind == "onet":
+        from .importers.onet import REQUIRED_FILES
+
+        if missing := [name for name in REQUIRED_FILES if not (found / name).is_file()]:
+            raise InputError(f"{found}: not an O*NET database text release: missing {', '.join(missing)}.")
 
 
 def _import_release(

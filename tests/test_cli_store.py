@@ -64,6 +64,35 @@ def test_a_folder_that_is_not_a_release(tmp_path: Path) -> None:
     done = run(store, "import", "esco", str(DATA / "onet-mini"))
     assert done.returncode == 2 and "missing occupations_en.csv" in done.stderr
     assert "Traceback" not in done.stderr
+    assert not store.exists()  # a failed import makes no store
+
+
+def test_esco_folders_are_told_by_their_own_release(tmp_path: Path) -> None:
+    import shutil
+
+    store = tmp_path / "store"
+    v12 = tmp_path / "download"  # no version in the name: the file names tell v1.2
+    shutil.copytree(DATA / "esco-mini", v12)
+    (v12 / "occupationSkillRelations.csv").rename(v12 / "occupationSkillRelations_en.csv")
+    (v12 / "skills_en.csv").rename(tmp_path / "skills_en.csv")
+    done = run(store, "import", "esco", str(v12))
+    assert done.returncode == 2 and "missing skills_en.csv (expected occupations_en.csv, skills_en.csv, " \
+        "occupationSkillRelations_en.csv)" in done.stderr  # fmt: skip
+    assert not store.exists()
+    (tmp_path / "skills_en.csv").rename(v12 / "skills_en.csv")
+    done = run(store, "import", "esco", str(v12))
+    assert done.returncode == 0, done.stderr
+    assert "Imported ESCO v1.2:" in done.stdout
+    # A folder named for one release that holds another's files, and one mixing both, are refused.
+    named = tmp_path / "esco-v1.1.1"
+    shutil.copytree(v12, named)
+    done = run(store, "import", "esco", str(named))
+    assert done.returncode == 2 and "its name says v1.1.1, but its files are named as in v1.2" in done.stderr
+    assert run(store, "import", "esco", str(named), "--release", "v1.2.0").returncode == 0
+    shutil.copy(DATA / "esco-mini" / "occupationSkillRelations.csv", named)
+    done = run(store, "import", "esco", str(named), "--release", "v1.2.0")
+    assert done.returncode == 2 and "mixes files of two ESCO releases: occupationSkillRelations.csv (named as in " \
+        "v1.1) and occupationSkillRelations_en.csv (named as in v1.2)" in done.stderr  # fmt: skip
 
 
 def test_strict_import_stops_at_the_bad_row_and_keeps_the_store(tmp_path: Path) -> None:

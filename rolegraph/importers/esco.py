@@ -41,7 +41,7 @@ from .onet import (
 from .report import ImportReport
 from .tabular import read_table
 
-__all__ = ["REQUIRED_FILES", "esco_release", "esco_triples"]
+__all__ = ["REQUIRED_FILES", "check_folder", "esco_release", "esco_triples"]
 
 ESCO = "http://data.europa.eu/esco/model#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -49,10 +49,59 @@ REQUIRED_FILES = ("occupations_en.csv", "skills_en.csv", "occupationSkillRelatio
 OPTIONAL_FILES = ("ISCOGroups_en.csv", "broaderRelationsOccPillar.csv")
 
 
+RENAMED_IN_V1_2 = (
+    "occupationSkillRelations.csv", "broaderRelationsOccPillar.csv", "broaderRelationsSkillPillar.csv",
+    "skillSkillRelations.csv",
+)  # fmt: skip
+"""Files that v1.2 names with an ``_en`` suffix (``occupationSkillRelations_en.csv``)."""
+
+
+def _layouts(folder: Path) -> dict[str, list[str]]:
+    """The files of ``folder`` named as v1.1 names them and as v1.2 does, by release ("v1.1", "v1.2")."""
+    named: dict[str, list[str]] = {}
+    for name in RENAMED_IN_V1_2:
+        for release, file in (("v1.1", name), ("v1.2", name.replace(".csv", "_en.csv"))):
+            if (folder / file).is_file():
+                named.setdefault(release, []).append(file)
+    return named
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse a folder that is not one ESCO CSV download: a required file missing (named as the folder's release
+    names it), or files named as two releases name them."""
+    layouts = _layouts(folder)
+    if len(layouts) > 1:
+        raise InputError(
+            f"{folder}: mixes files of two ESCO releases: {', '.join(layouts['v1.1'])} (named as in v1.1) and "
+            f"{', '.join(layouts['v1.2'])} (named as in v1.2). Give a folder that holds one release."
+        )
+
+    def named(name: str) -> str:
+        if name not in RENAMED_IN_V1_2:
+            return name
+        v1_2 = name.replace(".csv", "_en.csv")
+        return {"v1.1": name, "v1.2": v1_2}.get(next(iter(layouts), ""), f"{name} (v1.1) or {v1_2} (v1.2)")
+
+    missing = [named(name) for name in REQUIRED_FILES if not _file(folder, name).is_file()]
+    if missing:
+        expected = ", ".join(named(name) for name in REQUIRED_FILES)
+        raise InputError(f"{folder}: not an ESCO CSV download: missing {', '.join(missing)} (expected {expected}).")
+
+
 def esco_release(folder: Path) -> str:
-    """The release a folder holds, from its name (``v1.1.1``)."""
-    match = re.search(r"v?\d+\.\d+(\.\d+)?", folder.name)
-    return match.group(0) if match else folder.name
+    """The release a folder holds: from its name (``v1.1.1``) when that agrees with how its files are named, else
+    what the file names show (``v1.1`` or ``v1.2``); ``--release`` says it exactly."""
+    match = re.search(r"v?(\d+\.\d+)(\.\d+)?", folder.name)
+    layouts = list(_layouts(folder))
+    if match:
+        named = "v" + match.group(1)
+        if len(layouts) == 1 and named in ("v1.1", "v1.2") and layouts[0] != named:
+            raise InputError(
+                f"{folder}: its name says {match.group(0)}, but its files are named as in {layouts[0]}; "
+                "give the release with --release."
+            )
+        return match.group(0)
+    return layouts[0] if len(layouts) == 1 else folder.name
 
 
 def _file(folder: Path, name: str) -> Path:
@@ -86,11 +135,7 @@ def _concept_labels(node: Any, row: dict[str, str], report: ImportReport, counte
 
 def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) -> Iterator[Triple]:
     """The triples of the ESCO release in ``folder``; counts go into ``report``."""
-    missing = [name for name in REQUIRED_FILES if not _file(folder, name).is_file()]
-    if missing:
-        raise InputError(
-            f"{folder}: not an ESCO CSV download: missing {', '.join(missing)} (expected {', '.join(REQUIRED_FILES)})."
-        )
+    check_folder(folder)
     report.files_missing = [name for name in OPTIONAL_FILES if not _file(folder, name).is_file()]
     table = partial(read_table, delimiter=",", report=report, strict=strict)
     release = N(f"{ID}source/esco/{report.release}")
