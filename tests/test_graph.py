@@ -14,6 +14,7 @@ import networkx as nx
 import pytest
 
 import rolegraph
+from rolegraph import network as network_module
 from rolegraph.api import RoleGraph
 from rolegraph.errors import InputError
 from rolegraph.graph import comparison_graph, export_graph, neighbourhood
@@ -96,6 +97,52 @@ def test_neighbourhood_and_whole(g: RoleGraph) -> None:
     assert set(neighbourhood_network(g.engine, g.resolve("Producer"), 2)) == set(whole)
     with pytest.raises(InputError, match="depth"):
         neighbourhood(whole, PRODUCER, 0)
+
+
+def _edges(graph: nx.MultiGraph) -> set[tuple[str, str, str]]:
+    return {(min(u, v), max(u, v), k) for u, v, k in graph.edges(keys=True)}
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_a_neighbourhood_found_outward_is_the_cut_of_the_whole_network(g: RoleGraph, depth: int) -> None:
+    whole = whole_network(g.engine)
+    for summary in g.roles():
+        near = neighbourhood_network(g.engine, summary.iri, depth)
+        cut = neighbourhood(whole, str(summary.iri), depth)
+        assert set(near) == set(cut) and _edges(near) == _edges(cut), (summary.label, depth)
+        for node, data in near.nodes(data=True):
+            if node == str(summary.iri):
+                assert data["membership"] == "role"
+                continue
+            expected = cut.nodes[node]
+            if expected["membership"] == "role":  # another role: drawn as a collaborator
+                assert (data["membership"], data["kind"]) == ("unique", "collaborator")
+            else:
+                assert (data["membership"], data["kind"]) == (expected["membership"], expected["kind"]), node
+            assert sorted(data["citations"]) == sorted(expected["citations"]), node
+            assert sorted(data["categories"]) == sorted(expected["categories"]), node
+        for u, v, key, data in cut.edges(keys=True, data=True):
+            assert sorted(near.edges[u, v, key]["citations"]) == sorted(data["citations"])
+
+
+def test_past_the_cited_limit_only_the_rims_links_go_uncited(g: RoleGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(network_module, "CITED_LIMIT", 1)
+    near = neighbourhood_network(g.engine, g.resolve("Producer"), 1)
+    assert near.nodes[PM]["kind"] == "collaborator"
+    for u, v, data in near.edges(data=True):
+        if PRODUCER in (u, v) and PM not in (u, v):
+            assert data["citations"], (u, v)
+        elif PRODUCER not in (u, v):
+            assert data["citations"] == [], (u, v)
+
+
+def test_too_large_a_drawing_is_refused_with_a_way_to_narrow_it(g: RoleGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(network_module, "NEIGHBOURHOOD_LIMIT", 3)
+    with pytest.raises(InputError, match=r"too many to draw; try --depth 1"):
+        neighbourhood_network(g.engine, g.resolve("Producer"), 2)
+    monkeypatch.setattr(network_module, "WHOLE_GRAPH_LIMIT", 1)
+    with pytest.raises(InputError, match=r"too many to draw whole .*--role ROLE \[--depth N\]"):
+        whole_network(g.engine)
 
 
 def test_projection_of_a_plain_comparison_needs_no_citations(g: RoleGraph) -> None:
