@@ -36,6 +36,20 @@ def test_query_benchmark_runs() -> None:
     assert "goals missed:" in lines[-1]
 
 
+def test_graph_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_graph.py"), "--roles", "150", "--rounds", "1",
+         "--old-limit", "30"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert "cores" in lines[0]
+    assert any(line.startswith("depth 2: ") and " nodes, " in line for line in lines)
+    assert any("--depth 1 --html (whole command)" in line and "x python -c pass" in line for line in lines)
+    assert lines[-1].startswith("earlier path (every role's network, then cut) at depth 1: ")
+
+
 def test_load_test_runs(tmp_path: object) -> None:
     import os
 
