@@ -5,8 +5,9 @@
 1. bench_store.py: importing O*NET and ESCO, compare and most-similar on the real releases (skips without them);
 2. bench_queries.py: every named query on a generated 10,000-role graph, against the bare engine and rdflib;
 3. bench_pages.py: writing the two-role and the 2,000-node pages (and drawing them, where chromium is installed);
-4. bench_graph.py: one role's neighbourhood (depth 1 and 2) on a generated 4,000-role store;
-5. load_test.py: the SPARQL endpoint, 4 clients on loopback for 20 s (queries per second, p50/p99).
+4. bench_startup.py: whole commands on the built-in graph, against `python -c pass`;
+5. bench_graph.py: one role's neighbourhood (depth 1 and 2) on a generated 4,000-role store;
+6. load_test.py: the SPARQL endpoint, 4 clients on loopback for 20 s (queries per second, p50/p99).
 
 ``--quick`` runs each in a small configuration (a smoke test: the figures then mean little).
 """
@@ -29,6 +30,7 @@ def main() -> int:
         ("bench_store.py", ["--rounds", "1"] if quick else []),
         ("bench_queries.py", ["--roles", "300", "--rdflib-limit", "2", "--seconds", "0.05"] if quick else []),
         ("bench_pages.py", ["--rounds", "1"] if quick else []),
+        ("bench_startup.py", ["--rounds", "1"] if quick else []),
         ("bench_graph.py", ["--roles", "300", "--rounds", "1", "--old-limit", "10"] if quick else []),
         ("load_test.py", ["--clients", "4", "--seconds", "3" if quick else "20", "--mix", "sparql"]),
     ]

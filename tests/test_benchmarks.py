@@ -50,6 +50,16 @@ def test_graph_benchmark_runs() -> None:
     assert lines[-1].startswith("earlier path (every role's network, then cut) at depth 1: ")
 
 
+def test_startup_benchmark_runs() -> None:
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_startup.py"), "--rounds", "1"],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert "cores" in lines[0] and lines[1].startswith("python -c pass ")
+    assert any(line.startswith("rolegraph show Producer ") and line.rstrip().endswith("the import)") for line in lines)
+    assert "slowest imports" in done.stdout and lines[-1].startswith("goals missed:")
+
+
 def test_load_test_runs(tmp_path: object) -> None:
     import os
 
