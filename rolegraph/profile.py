@@ -27,6 +27,8 @@ __all__ = ["CATEGORIES", "Citation", "ProfileEntry", "RoleProfile", "role_profil
 CATEGORIES: dict[URIRef, str] = {
     RG.hasDuty: "Duties",
     RG.requiresSkill: "Skills",
+    RG.requiresKnowledge: "Knowledge",
+    RG.usesTechnology: "Technology",
     RG.hasSkillFocus: "Skill focus",
     RG.recommendedCertification: "Certifications",
     RG.requiresEducation: "Education",
@@ -38,7 +40,13 @@ CATEGORIES: dict[URIRef, str] = {
     RG.worksOnProjectType: "Project types",
     RG.inIndustry: "Industry",
 }
-"""Display names of the role links, in the order a profile shows them."""
+"""Display names of the role links, in the order a profile shows them (other links are headed by their label)."""
+
+ESCO_WEIGHTS: dict[URIRef, str] = {
+    URIRef("http://data.europa.eu/esco/model#relatedEssentialSkill"): "essential",
+    URIRef("http://data.europa.eu/esco/model#relatedOptionalSkill"): "optional",
+}
+"""ESCO's two skill links, shown as a weight of the skill under "Skills" rather than as headings of their own."""
 
 
 @dataclass(frozen=True)
@@ -138,25 +146,42 @@ def _details(graph: Graph | QueryEngine, node: Identifier) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _heading(prop: URIRef, label: str) -> str:
+    """A link's heading: its English label, capitalised ("Related occupation"), not its IRI."""
+    if label and label != str(prop):
+        return label[:1].upper() + label[1:]
+    return prefixed(prop) or str(prop)
+
+
 def role_profile(graph: Graph | QueryEngine, role: URIRef) -> RoleProfile:
     """The profile of ``role`` (an IRI; see :func:`rolegraph.roles.resolve_role` for names)."""
     summaries = list(select(graph, "role-labels", {"role": [role]}))
     if not summaries:
         raise UnknownRoleError(str(role), [])
     collected: dict[tuple[URIRef, Identifier], tuple[str, set[Citation]]] = {}
+    headings: dict[URIRef, str] = {}
     for row in select(graph, "role-profile", {"role": role}):
         key = (URIRef(row.property), row.value)
         _label, cites = collected.setdefault(key, (str(row.valueLabel), set()))
         if (citation := _citation(row)) is not None:
             cites.add(citation)
+        headings.setdefault(key[0], _heading(key[0], str(row.propertyLabel)))
+    weights: dict[Identifier, str] = {}
+    for (prop, value), (label, cites) in list(collected.items()):
+        if prop in ESCO_WEIGHTS:  # one entry under Skills, weighted, whichever of the two links the data has
+            del collected[(prop, value)]
+            weights[value] = ESCO_WEIGHTS[prop]
+            _label, skill_cites = collected.setdefault((RG.requiresSkill, value), (label, set()))
+            skill_cites.update(cites)
     entries = tuple(
         ProfileEntry(
             property=prop,
-            category=CATEGORIES.get(prop, prefixed(prop) or str(prop)),
+            category=CATEGORIES.get(prop) or headings.get(prop) or str(prop),
             value=value,
             label=label,
             citations=tuple(sorted(cites, key=Citation.sort_key)),
-            details=_details(graph, value),
+            details=((f"ESCO: {weights[value]} skill",) if prop == RG.requiresSkill and value in weights else ())
+            + _details(graph, value),
         )
         for (prop, value), (label, cites) in collected.items()
     )

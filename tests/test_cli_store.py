@@ -201,3 +201,18 @@ def test_open_store_is_a_role_graph_and_a_context_manager(tmp_path: Path) -> Non
         g.close()
     with rolegraph.open_store(tmp_path / "store") as h:
         assert h.resolve("2654.1.9") is not None
+
+
+def test_show_heads_each_kind_of_fact_by_its_name_with_esco_weights(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run(store, "import", "esco", str(DATA / "esco-mini"), "--release", "v9").returncode == 0
+    assert run(store, "import", "onet", str(DATA / "onet-mini")).returncode == 0
+    esco = run(store, "show", "http://data.europa.eu/esco/occupation/p1").stdout
+    headings = [line for line in esco.splitlines() if line and not line.startswith(" ")][1:]
+    assert headings == ["Skills (2)", "Sources: ESCO v9"]  # one heading, not one per ESCO link
+    assert "  - manage budgets  [ESCO v9]\n      ESCO: essential skill\n" in esco
+    assert "  - copyright legislation  [ESCO v9]\n      ESCO: optional skill\n" in esco
+    onet = run(store, "show", "27-2012.00").stdout
+    assert "\nKnowledge (1)\n" in onet and "\nTechnology (2)\n" in onet and "rg:" not in onet
+    document = json.loads(run(store, "show", "http://data.europa.eu/esco/occupation/p1", "--format", "json").stdout)
+    assert list(document["categories"]) == ["Skills"]
