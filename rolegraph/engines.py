@@ -112,14 +112,16 @@ def _prefixes() -> dict[str, str]:
     return predeclared()
 
 
-def _sandboxed(function: Callable[..., T], *args: Any, allow_network: bool, write: Sequence[Path] = ()) -> T:
-    """``function(*args)`` in the sandbox thread (no network, no files but rolegraph's), or here when the user
-    allowed the network."""
+def _sandboxed(
+    function: Callable[..., T], *args: Any, allow_network: bool, write: Sequence[Path] = (), files: bool = True
+) -> T:
+    """``function(*args)`` in the sandbox thread (no network; no files but rolegraph's and ``write``, unless
+    ``files`` is false), or here when the user allowed the network."""
     if allow_network:
         return function(*args)
     from .sandbox import shared_sandbox
 
-    return shared_sandbox(write).run(function, *args)
+    return shared_sandbox(write, files).run(function, *args)
 
 
 _WALLED = ("the query tried to reach the network or a file, which rolegraph does not allow here; pass "
@@ -273,12 +275,20 @@ class OxigraphEngine:
     name = "oxigraph"
 
     def __init__(
-        self, store: ox.Store, default_graphs: Sequence[Any] | None = None, folder: str | Path | None = None
+        self,
+        store: ox.Store,
+        default_graphs: Sequence[Any] | None = None,
+        folder: str | Path | None = None,
+        *,
+        in_memory: bool = False,
     ) -> None:
         self.store = store
         self.default_graphs = list(default_graphs) if default_graphs is not None else None
         self.folder = Path(folder) if folder is not None else None
-        """Where the store lives on disk (the only files a sandboxed query may touch), None in memory."""
+        """Where the store lives on disk (the only files a sandboxed query may touch)."""
+        # A store on disk reads its files as it needs them: queries are walled off from files only where the
+        # store's folder is known (or it has none); the network wall holds either way.
+        self._files_walled = self.folder is not None or in_memory
 
     @classmethod
     def from_graph(cls, graph: Graph) -> OxigraphEngine:
@@ -287,7 +297,7 @@ class OxigraphEngine:
 
         store = ox.Store()
         store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        return cls(store)
+        return cls(store, in_memory=True)
 
     def _answer(
         self,
@@ -332,7 +342,7 @@ class OxigraphEngine:
 
     def _sandboxed(self, allow_network: bool, *args: Any) -> Answer:
         folders = [self.folder] if self.folder is not None else []
-        return _sandboxed(self._answer, *args, allow_network=allow_network, write=folders)
+        return _sandboxed(self._answer, *args, allow_network=allow_network, write=folders, files=self._files_walled)
 
     def select(self, query: BoundQuery, limit: int | None = None) -> ResultTable:
         answer = self._sandboxed(False, query.text, None, None, limit)

@@ -91,22 +91,27 @@ def _deny_sockets() -> None:
         raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
 
 
-def _restrict_files(read: Iterable[Path], write: Iterable[Path]) -> None:
+def _restrict_files(read: Iterable[Path], write: Iterable[Path], files: bool = True) -> None:
     """Landlock the calling thread: files only under ``read`` (read) and ``write`` (read and write), and, where the
-    kernel's Landlock knows networks (ABI 4 and later), no TCP bind or connect."""
+    kernel's Landlock knows networks (ABI 4 and later), no TCP bind or connect. With ``files`` false, only the
+    network rule."""
     libc = _libc()
     libc.syscall.restype = ctypes.c_long
     abi = libc.syscall(_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
     if abi < 1:
         raise OSError(ctypes.get_errno(), f"Landlock is not available ({os.strerror(ctypes.get_errno())})")
     handled = _FS_ABI1 | (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0) | (1 << 15 if abi >= 5 else 0)
+    if not files:
+        if abi < 4:
+            raise OSError(0, f"Landlock ABI {abi} has no network rules")
+        handled = 0
     attr = _RulesetAttr(handled, _NET_ALL if abi >= 4 else 0)
     size = ctypes.sizeof(_RulesetAttr) if abi >= 4 else 8
     ruleset = libc.syscall(_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), f"landlock_create_ruleset: {os.strerror(ctypes.get_errno())}")
     try:
-        rules = [(path, _READ) for path in read] + [(path, _READ | _WRITE) for path in write]
+        rules = [(path, _READ) for path in read] + [(path, _READ | _WRITE) for path in write] if files else []
         for path, rights in rules:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -145,9 +150,12 @@ def default_read_paths() -> list[Path]:
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
-def wall_this_thread(read: Iterable[Path], write: Iterable[Path] = ()) -> tuple[list[str], list[str]]:
+def wall_this_thread(
+    read: Iterable[Path], write: Iterable[Path] = (), files: bool = True
+) -> tuple[list[str], list[str]]:
     """Raise both walls on the calling thread (and the threads it starts from now on): no sockets but Unix ones,
-    files only under ``read`` and ``write``, no TCP. Returns the walls raised and, for the others, why not."""
+    files only under ``read`` and ``write`` (unless ``files`` is false), no TCP. Returns the walls raised and, for
+    the others, why not."""
     walls: list[str] = []
     missing: list[str] = []
     if sys.platform != "linux":
@@ -161,8 +169,11 @@ def wall_this_thread(read: Iterable[Path], write: Iterable[Path] = ()) -> tuple[
     else:
         missing.append(f"seccomp: not set up for {platform.machine()}")
     try:
-        _restrict_files(list(read), list(write))
-        walls.append("Landlock: files only under Python's, rolegraph's and the store's folders; no TCP")
+        _restrict_files(list(read), list(write), files)
+        walls.append("Landlock: files only under Python's, rolegraph's and the store's folders; no TCP" if files
+                     else "Landlock: no TCP")  # fmt: skip
+        if not files:
+            missing.append("Landlock's file rule: the store's folder is not known")
     except OSError as error:
         missing.append(f"Landlock: {error.strerror or error}")
     return walls, missing
@@ -173,11 +184,13 @@ _STOP = object()
 
 class Sandbox:
     """A thread with the walls raised, running one callable at a time (:meth:`run`); ``read`` and ``write`` are the
-    folders it may use besides :func:`default_read_paths`."""
+    folders it may use besides :func:`default_read_paths`. With ``files`` false, files are not walled (for a store
+    on disk whose folder is not known: it opens its files as it reads them)."""
 
-    def __init__(self, read: Iterable[Path] = (), write: Iterable[Path] = ()) -> None:
+    def __init__(self, read: Iterable[Path] = (), write: Iterable[Path] = (), files: bool = True) -> None:
         self.read = default_read_paths() + [Path(p) for p in read]
         self.write = [Path(p) for p in write]
+        self.files = files
         self.walls: list[str] = []
         self.missing: list[str] = []
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -188,7 +201,7 @@ class Sandbox:
         self._ready.wait()
 
     def _raise_walls(self) -> None:
-        self.walls, self.missing = wall_this_thread(self.read, self.write)
+        self.walls, self.missing = wall_this_thread(self.read, self.write, self.files)
 
     def _main(self) -> None:
         try:
@@ -227,16 +240,17 @@ class Sandbox:
         self._jobs.put(_STOP)
 
 
-_shared: dict[tuple[Path, ...], Sandbox] = {}
+_shared: dict[tuple[bool, tuple[Path, ...]], Sandbox] = {}
 _shared_lock = threading.Lock()
 # A forked child has none of its parent's threads: it starts its own sandboxes.
 os.register_at_fork(after_in_child=_shared.clear)
 
 
-def shared_sandbox(write: Iterable[Path] = ()) -> Sandbox:
+def shared_sandbox(write: Iterable[Path] = (), files: bool = True) -> Sandbox:
     """One sandbox per set of writable folders, started on first use and kept for the life of the process."""
-    key = tuple(sorted(Path(p).resolve() for p in write))
+    folders = tuple(sorted(Path(p).resolve() for p in write))
+    key = (files, folders)
     with _shared_lock:
         if key not in _shared:
-            _shared[key] = Sandbox(write=key)
+            _shared[key] = Sandbox(write=folders, files=files)
         return _shared[key]

@@ -343,3 +343,15 @@ def test_a_query_that_slips_past_the_check_is_stopped_by_the_walls(quiet: Canary
         stored.engine.execute(text)
     with pytest.raises(InputError, match="SERVICE"):
         rolegraph.load().engine.execute(text)
+
+
+def test_an_engine_over_a_store_whose_folder_it_was_not_told_still_answers(mini_store: Path) -> None:
+    """A store on disk opens its files as it reads them: where the engine does not know the folder, the file wall is
+    left down (the network wall stays up) rather than failing its reads."""
+    from rolegraph.engines import OxigraphEngine, select
+    from rolegraph.store import RoleStore
+
+    with RoleStore.open(mini_store) as store:
+        told = select(store.engine(), "list-roles")
+        untold = select(OxigraphEngine(store.store, store.current_graphs()), "list-roles")
+    assert untold.rows == told.rows and len(told.rows) > 2
