@@ -173,3 +173,62 @@ def test_the_articles_role_compares_with_escos_through_the_links(g: RoleGraph) -
     shared = comparison.category("skills").shared
     assert [n.label for n in shared] == ["Budget management \u2248 manage budgets"]
     assert comparison.jaccard > 0
+
+
+def onet_rows(name: str) -> list[dict[str, str]]:
+    with (ONET / name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def test_one_technology_node_per_product(g: RoleGraph) -> None:
+    products = {row["Example"].strip() for row in onet_rows("Technology Skills.txt")}
+    uses = "<https://w3id.org/rolegraph/vocab#usesTechnology>"
+    assert count(g, f"SELECT DISTINCT ?t WHERE {{ ?o {uses} ?t }}") == len(products)
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    split = f"?a {label} ?l . ?b {label} ?l . [] {uses} ?a . [] {uses} ?b . FILTER(?a != ?b)"
+    assert count(g, split) == 0
+
+
+def test_suppression_drops_only_its_own_row(g: RoleGraph) -> None:
+    rows = onet_rows("Skills.txt") + onet_rows("Knowledge.txt")
+    suppressed = {(r["O*NET-SOC Code"], r["Element ID"], r["Scale ID"]) for r in rows if r["Recommend Suppress"] == "Y"}
+    important = {
+        (r["O*NET-SOC Code"], r["Element ID"])
+        for r in rows
+        if r["Scale ID"] == "IM" and r["Recommend Suppress"] != "Y" and float(r["Data Value"]) >= 3
+    }
+    lv_only = {(c, e) for c, e in important if (c, e, "LV") in suppressed}
+    assert len(lv_only) == 12
+    assert ("11-3031.00", "2.B.4.g") in lv_only  # Systems Analysis, IM 3.00
+    rg = "https://w3id.org/rolegraph/vocab#"
+    links = f"FILTER(?p IN (<{rg}requiresSkill>, <{rg}requiresKnowledge>))"
+    assert count(g, f'?o ?p ?e {links} FILTER(STRSTARTS(STR(?e), "https://w3id.org/rolegraph/id/onet/"))') == len(
+        important
+    )
+
+
+def test_most_reported_education_counts_every_published_share(g: RoleGraph) -> None:
+    shares: dict[str, dict[int, float]] = defaultdict(dict)
+    for r in onet_rows("Education, Training, and Experience.txt"):
+        if r["Element ID"] == "2.D.1" and r["Scale ID"] == "RL" and float(r["Data Value"]) > 0:
+            shares[r["O*NET-SOC Code"]][int(r["Category"])] = float(r["Data Value"])
+    expected = {code: min(by, key=lambda c: (-by[c], c)) for code, by in shares.items()}
+    prefix = "https://w3id.org/rolegraph/id/onet/"
+    answer = g.engine.execute(
+        f"SELECT ?o ?c WHERE {{ ?o <https://w3id.org/rolegraph/vocab#requiresEducation> ?c "
+        f'FILTER(STRSTARTS(STR(?c), "{prefix}education/")) }}'
+    )
+    linked = {str(r.o).rsplit("/", 1)[1]: int(str(r.c).rsplit("-", 1)[1]) for r in answer}  # type: ignore[union-attr]
+    assert linked == expected
+    assert linked["13-1074.00"] == 1  # 48.0 % (suppressed), not the unsuppressed 8.9 %
+
+
+def test_every_imported_technology_link_cites_its_release_and_file(g: RoleGraph) -> None:
+    uses = "<https://w3id.org/rolegraph/vocab#usesTechnology>"
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    cited = (
+        f"SELECT DISTINCT ?o ?v WHERE {{ ?s <{rdf}predicate> {uses} ; <{rdf}subject> ?o ; <{rdf}object> ?v ;"
+        " <http://www.w3.org/ns/prov#wasDerivedFrom> ?file . ?file <http://purl.org/dc/terms/isPartOf> ?release ;"
+        f' <http://purl.org/dc/terms/title> "Technology Skills.txt" . ?o {uses} ?v }}'
+    )
+    assert count(g, f"?o {uses} ?v") == count(g, f"{{ {cited} }}") == 32_470
