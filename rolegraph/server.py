@@ -657,13 +657,16 @@ def serve(spec: str | None, settings: ServerSettings, announce: Any = print) -> 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt  # SIGTERM stops the server as Ctrl-C does: workers stopped, port freed
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # SIGINT too: a shell starts background jobs with SIGINT ignored, and Python then leaves it ignored, but this
+    # server promises that Ctrl-C (SIGINT) stops it.
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         server.server_close()
         server.pool.close()
         announce("rolegraph stopped serving.")

@@ -133,9 +133,13 @@ def test_the_cli_runs_on_the_store(store_path: Path) -> None:
     assert "O*NET 29.0 Database" in done.stdout
     done = run("compare", "Production Manager", "role:producer")
     assert done.returncode == 0
-    assert "note: 'Production Manager' is the label of" in done.stderr
-    ambiguous = run("compare", "producer", "Producer")
-    assert ambiguous.returncode == 2 and "matches" in ambiguous.stderr
+    assert "note: 'Production Manager' means Production Manager <https://w3id.org/rolegraph/id/role/" in done.stderr
+    # The rule: the exact case picks, and the note names the others with what picks each.
+    cased = run("compare", "producer", "Producer")
+    assert cased.returncode == 0, cased.stderr
+    assert "'producer' means producer <http://data.europa.eu/esco/occupation/" in cased.stderr
+    assert "'Producer' means Producer <https://w3id.org/rolegraph/id/role/producer>" in cased.stderr
+    assert "give role:producer" in cased.stderr
 
 
 def test_every_linked_identifier_exists_in_the_releases() -> None:
