@@ -1,0 +1,131 @@
+"""The command group and what its commands share: the graph or store they work on, tables, writing files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..api import RoleGraph
+from ..display import clean as _clean
+from ..display import result_table_text, terminal_width, text_table
+from ..errors import EndpointError, InputError
+from ..fileio import write_output
+from ..results import (
+    ResultTable,
+    to_csv,
+    to_json,
+    to_tsv,
+    to_xml,
+)
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INVALID = 0, 1, 2, 3
+
+
+def _graph(ctx: click.Context) -> RoleGraph:
+    """The graph commands work on: the SPARQL server or store given with --store (or the default per-user store, if
+    there is one), else the shipped graph in memory (plus --data files)."""
+    obj = ctx.find_object(dict)
+    assert obj is not None
+    if "graph" not in obj:
+        from ..targets import open_graph
+
+        obj["graph"] = ctx.with_resource(open_graph(obj.get("store"), data=obj.get("data") or ()))
+        obj["graph"].notes = lambda line: click.echo(_clean(line), err=True)
+    graph: RoleGraph = obj["graph"]
+    return graph
+
+
+def _local_store(ctx: click.Context, what: str) -> Path:
+    """The folder of the persistent store for a command that only works on one (imports, sources)."""
+    from ..remote import is_store_url
+    from ..store import default_store_path
+
+    obj = ctx.find_object(dict)
+    assert obj is not None
+    spec = obj.get("store")
+    if spec is not None and is_store_url(spec):
+        raise InputError(f"{what} works on a local store folder, not on a SPARQL server ({spec}).")
+    return Path(spec) if spec is not None else default_store_path()
+
+
+class _OutputClosedError(Exception):
+    """Standard output was closed by its reader (``rolegraph show X | head``)."""
+
+
+class _Commands(click.Group):
+    """The command group: a closed standard output, and answers from a SPARQL server that rolegraph cannot use,
+    become errors of their own (click would turn the first into exit 1; the second is the server's doing)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _OutputClosedError() from None
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError) as error:
+            from ..remote import SparqlHttpEngine
+
+            engine = getattr((ctx.obj or {}).get("graph"), "engine", None)
+            if not isinstance(engine, SparqlHttpEngine):
+                raise
+            raise EndpointError(
+                f"{engine.endpoint}: its answers could not be used ({type(error).__name__}: {error}). Is it a SPARQL "
+                "1.1 server holding a graph written by `rolegraph push`? (If it is, please report this; RG_DEBUG=1 "
+                "shows details.)"
+            ) from error
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rolegraph")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An extra Turtle or N-Triples file to load with the shipped graph (repeatable).",
+)
+@click.option(
+    "--store",
+    "store",
+    metavar="FOLDER|sparql+http://HOST:PORT/PATH",
+    envvar="ROLEGRAPH_STORE",
+    help="The persistent store folder to use (default: the per-user store, if `rolegraph import` has made one), "
+    "or a SPARQL 1.1 server to run on instead, as sparql+http://host:port/path (or sparql+https://).",
+)
+@click.pass_context
+def cli(ctx: click.Context, data: tuple[Path, ...], store: str | None) -> None:
+    """Compare job roles: a knowledge graph of roles, skills, duties, certifications and salaries."""
+    obj = ctx.ensure_object(dict)
+    obj["data"] = data
+    obj["store"] = store
+
+
+def _csv_text(value: object) -> str:
+    """A cell's text: booleans as JSON writes them (true, false), not Python's True."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _table(headers: list[str], rows: list[Any] | list[tuple[Any, ...]]) -> str:
+    return text_table(headers, rows, terminal_width())
+
+
+RESULT_FORMATS = ["table", "json", "csv", "tsv", "xml"]
+GRAPH_FORMATS = ["ttl", "nt", "jsonld"]
+
+
+def _emit_table(table: ResultTable, fmt: str) -> None:
+    writers = {"json": to_json, "csv": to_csv, "tsv": to_tsv, "xml": to_xml}
+    if fmt == "table":
+        click.echo(result_table_text(table, terminal_width()))
+        return
+    click.echo(writers[fmt](table), nl=False)
+    if not table.rows:
+        click.echo("no rows", err=True)
+
+
+def _write(target: str, data: bytes, what: str) -> None:
+    written = write_output(target, data)
+    if written is not None:
+        click.echo(f"Wrote the {what} ({len(data):,} bytes) to {written.resolve()}.", err=True)

@@ -1,0 +1,46 @@
+"""The network: a page or a graph file of the whole graph, a neighbourhood or a comparison."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import InputError
+from ..fileio import write_output
+from .base import _graph, _write, cli
+
+
+@cli.command("graph")
+@click.option("--role", "roles", multiple=True, help="A role: once for its neighbourhood, twice or more to compare.")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Links from --role to include.")
+@click.option("--html", "html_path", metavar="FILE", help="Write the interactive network page to FILE.")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), help="Export the network instead.")
+@click.option("-o", "--output", default="-", show_default=True, help="Where --format writes; - for standard output.")
+@click.pass_context
+def graph_command(
+    ctx: click.Context, roles: tuple[str, ...], depth: int, html_path: str | None, fmt: str | None, output: str
+) -> None:
+    """Draw the whole graph, one role's neighbourhood (--role R --depth N) or a comparison (--role A --role B),
+    as an HTML page (--html FILE) or as GraphML, GEXF or node-link JSON (--format) for Gephi or Cytoscape."""
+    from ..graph import export_graph
+    from ..network import comparison_network, neighbourhood_network, whole_network
+
+    if html_path is None and fmt is None:
+        raise InputError("say what to write: --html FILE for the page, or --format graphml|gexf|json.")
+    graph = _graph(ctx)
+    iris = [graph.resolve(r) for r in roles]
+    if not iris:
+        network = whole_network(graph.engine)
+    elif len(iris) == 1:
+        network = neighbourhood_network(graph.engine, iris[0], depth)
+    else:
+        network = comparison_network(graph.engine, iris)
+    if html_path is not None:
+        from ..render import network_page
+
+        _write(html_path, network_page(network), "page")
+    if fmt is not None:
+        data = export_graph(network, fmt)
+        if output == "-":
+            write_output("-", data)
+        else:
+            _write(output, data, f"{fmt} network")

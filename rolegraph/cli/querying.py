@@ -1,0 +1,102 @@
+"""SPARQL: the named queries with bound parameters, and any query from a file."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+import click
+from rdflib import Graph
+
+from ..errors import InputError
+from ..export import serialize
+from ..parameters import parse_bind_options
+from ..queries import list_queries
+from ..results import (
+    boolean_json,
+    boolean_xml,
+)
+from .base import GRAPH_FORMATS, RESULT_FORMATS, _emit_table, _graph, cli
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value (repeatable; repeat a list parameter once per value).",
+)
+@click.option("--list", "show_list", is_flag=True, help="List the named queries with their purpose and parameters.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.pass_context
+def query(ctx: click.Context, name: str | None, binds: tuple[str, ...], show_list: bool, fmt: str) -> None:
+    """Run the named query NAME from queries/ with its parameters bound (--list shows them all)."""
+    if show_list or name is None:
+        for named in list_queries():
+            click.echo(f"{named.name}\n    {named.purpose}")
+            for p in named.parameters:
+                optional = ", optional" if p.optional else ""
+                click.echo(f"    --bind {p.name}=...  ({p.type}{optional}) {p.description}")
+            click.echo(f"    output: {' '.join('?' + v for v in named.output)}")
+        if name is None and not show_list:
+            raise InputError(
+                "give a query name (listed above), e.g. "
+                'rolegraph query shared-skills --bind a=Producer --bind b="Production Manager".'
+            )
+        return
+    raw = {k: v if len(v) > 1 else v[0] for k, v in parse_bind_options(binds).items()}
+    _emit_table(_graph(ctx).query(name, **raw), fmt)
+
+
+MAX_QUERY = 1_000_000
+"""The longest query text ``rolegraph sparql`` reads (the server takes bodies of up to 1 MB too)."""
+
+
+@cli.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS + GRAPH_FORMATS),
+    default=None,
+    help="table (default), json, csv, tsv or xml for SELECT and ASK; "
+    "ttl (default), nt or jsonld for CONSTRUCT and DESCRIBE.",
+)
+@click.option(
+    "--allow-network", is_flag=True, help="Allow SERVICE, FROM and FROM NAMED, which reach the network or files."
+)
+@click.pass_context
+def sparql(ctx: click.Context, source: TextIO, fmt: str | None, allow_network: bool) -> None:
+    """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query from SOURCE (a file, or - for standard input)."""
+    from ..safety import check_query
+
+    try:
+        text = source.read(MAX_QUERY + 1)  # a device or an endless pipe is read no further than this
+    except UnicodeDecodeError:
+        raise InputError(f"{source.name}: the query is not UTF-8 text.") from None
+    if len(text) > MAX_QUERY:
+        raise InputError(f"{source.name}: the query is longer than {MAX_QUERY:,} characters; is this a query file?")
+    checked = check_query(text, allow_network=allow_network, source=source.name)  # syntax errors name the file
+    graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
+    fmt = fmt or ("ttl" if graph_form else "table")
+    if graph_form != (fmt in GRAPH_FORMATS):
+        allowed = GRAPH_FORMATS if graph_form else RESULT_FORMATS
+        raise InputError(f"--format {fmt} does not fit a {checked.form} query; use one of {', '.join(allowed)}.")
+    try:
+        answer = _graph(ctx).sparql(checked.text, allow_network=allow_network, source=source.name)
+    except OSError as error:
+        raise InputError(f"the query could not reach a remote resource: {error}.") from None
+    if isinstance(answer, Graph):
+        click.echo(serialize(answer, fmt).decode("utf-8"), nl=False)
+        if len(answer) == 0:
+            click.echo("no triples", err=True)
+    elif isinstance(answer, bool):
+        if fmt == "json":
+            click.echo(boolean_json(answer), nl=False)
+        elif fmt == "xml":
+            click.echo(boolean_xml(answer), nl=False)
+        else:
+            click.echo("true" if answer else "false")
+    else:
+        _emit_table(answer, fmt)

@@ -1,0 +1,210 @@
+"""The persistent store: imports, the loaded sources, export, and copying it into a SPARQL server."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..display import clean as _clean
+from ..errors import InputError, RolegraphError
+from ..export import EXPORT_FORMATS, serialize
+from ..fileio import write_output
+from .base import _graph, _local_store, cli
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice([*EXPORT_FORMATS, "schema-jsonld"]), default="ttl", show_default=True
+)
+@click.option("--role", help="With --format schema-jsonld: the role to write as a schema.org Occupation.")
+@click.option("-o", "--output", default="-", show_default=True, help="File to write; - for standard output.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, role: str | None, output: str) -> None:
+    """Write the whole graph (vocabulary, data, links) as Turtle, N-Triples or JSON-LD, or one role as a
+    schema.org Occupation (--role R --format schema-jsonld) for a job page to embed."""
+    if fmt == "schema-jsonld" or role is not None:
+        if fmt != "schema-jsonld" or role is None:
+            raise InputError("--role goes with --format schema-jsonld, and schema-jsonld needs --role.")
+        from ..schemaorg import occupation_json
+
+        graph = _graph(ctx)
+        data = occupation_json(graph.engine, graph.resolve(role)).encode("utf-8")
+        written = write_output(output, data)
+        if written is not None:
+            click.echo(f"Wrote {len(data):,} bytes (schema.org JSON-LD) to {written}.", err=True)
+        return
+    data = serialize(_graph(ctx).rdf, fmt)
+    written = write_output(output, data)
+    if written is not None:
+        click.echo(f"Wrote {len(data):,} bytes ({fmt}) to {written}.", err=True)
+
+
+@cli.command()
+@click.pass_context
+def sources(ctx: click.Context) -> None:
+    """List the sources loaded in the store: release, date, licence, and the credit line each licence asks for."""
+    from ..remote import is_store_url, remote_sources, store_url
+    from ..store import RoleStore, default_store_path
+
+    obj = ctx.find_object(dict) or {}
+    spec = obj.get("store")
+    if spec is not None and is_store_url(spec):
+        infos = remote_sources(str(store_url(spec)))
+        if not infos:
+            click.echo(f"{store_url(spec)} holds no graph pushed by `rolegraph push`.")
+    else:
+        path = Path(spec) if spec is not None else default_store_path()
+        if not (path / "CURRENT").exists():
+            click.echo("No store yet: commands use rolegraph's built-in graph (CC BY 4.0).")
+            click.echo(f"`rolegraph import onet|esco|crosswalk ...` creates one at {path}.")
+            return
+        with RoleStore.open_for_reading(path) as store:
+            infos = store.sources()
+    for info in infos:
+        release = info.release if len(info.release) < 20 else info.release[:12] + "..."
+        click.echo(_clean(f"{info.title}  (release {release}; {info.triples:,} triples; imported {info.imported_at})"))
+        if info.license:
+            click.echo(f"    licence: {_clean(info.license)}")
+        if info.credit:
+            click.echo(f"    credit:  {_clean(info.credit)}")
+        if info.summary:
+            click.echo(f"    content: {_clean(info.summary)}")
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import a release into the persistent store (created if needed; --store picks it)."""
+
+
+def _import(
+    ctx: click.Context, run: object, source: Path, *, folder: bool, kind: str | None = None, release: str | None = None
+) -> None:
+    from ..loading import Progress, check_source
+    from ..store import RoleStore
+
+    path = _local_store(ctx, "`rolegraph import`")
+    check_source(source, folder=folder, kind=kind, release=release)  # before the store is opened, or made
+    progress: Progress | None = None
+    status = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        status = Console(stderr=True).status("starting the import")
+        status.start()
+
+        def progress(name: str, rows: int) -> None:
+            status.update(f"reading {name}: {rows:,} rows")
+
+    else:
+
+        def progress(name: str, rows: int) -> None:
+            if rows == 0:
+                click.echo(f"reading {name}", err=True)
+
+    try:
+        with RoleStore.open(path, writable=True) as store:
+            report = run(store, progress)  # type: ignore[operator]
+        # The index of role names, built now so that the first unknown name after an import is answered at once.
+        if status is not None:
+            status.update("building the index of role names")
+        else:
+            click.echo("building the index of role names", err=True)
+        try:
+            from ..nameindex import name_index
+
+            with RoleStore.open_for_reading(path) as store:
+                name_index(store.engine())
+        except (RolegraphError, OSError) as error:
+            click.echo(f"rolegraph: warning: the index of role names was not built ({error}); the first unknown "
+                       "name will build it.", err=True)  # fmt: skip
+    finally:
+        if status is not None:
+            status.stop()
+    click.echo("\n".join(report.lines()))
+    click.echo(f"Store: {Path(path).resolve()}")
+
+
+@import_group.command("onet")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--release", help="The release number (default: read from the release's Read Me.txt).")
+@click.option("--strict", is_flag=True, help="Stop at the first malformed row instead of skipping and counting it.")
+@click.pass_context
+def import_onet_command(ctx: click.Context, folder: Path, release: str | None, strict: bool) -> None:
+    """Import an O*NET database text release from FOLDER."""
+    from ..loading import import_onet
+
+    _import(ctx, lambda store, progress: import_onet(store, folder, release=release, strict=strict, progress=progress),
+            folder, folder=True, kind="onet")  # fmt: skip
+
+
+@import_group.command("esco")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--release", help="The release (default: from the folder's name, e.g. v1.1.1).")
+@click.option("--strict", is_flag=True, help="Stop at the first malformed row instead of skipping and counting it.")
+@click.pass_context
+def import_esco_command(ctx: click.Context, folder: Path, release: str | None, strict: bool) -> None:
+    """Import an ESCO CSV download (English) from FOLDER."""
+    from ..loading import import_esco
+
+    _import(ctx, lambda store, progress: import_esco(store, folder, release=release, strict=strict, progress=progress),
+            folder, folder=True, kind="esco", release=release)  # fmt: skip
+
+
+@import_group.command("crosswalk")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Stop at the first malformed row instead of skipping and counting it.")
+@click.pass_context
+def import_crosswalk_command(ctx: click.Context, file: Path, strict: bool) -> None:
+    """Import a crosswalk CSV (its layout is recognised from the header)."""
+    from ..loading import import_crosswalk
+
+    _import(ctx, lambda store, progress: import_crosswalk(store, file, strict=strict, progress=progress), file,
+            folder=False)  # fmt: skip
+
+
+@cli.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The server's SPARQL endpoint for queries and, without --graph-store, for SPARQL Update.",
+)
+@click.option(
+    "--graph-store", metavar="URL", help="The server's Graph Store Protocol endpoint (faster for big graphs)."
+)
+@click.option(
+    "--user",
+    help="User name for the server's authenticated endpoints; the password is read from "
+    "$ROLEGRAPH_ENDPOINT_PASSWORD, or asked for.",
+)
+@click.pass_context
+def push(ctx: click.Context, endpoint: str, graph_store: str | None, user: str | None) -> None:
+    """Copy the store (or the built-in graph) into a SPARQL server, each source in its own named graph; then
+    `rolegraph --store sparql+http://... compare ...` runs there."""
+    import tempfile
+
+    from ..push import push_store
+    from ..remote import Credentials
+    from ..store import RoleStore
+
+    credentials = None
+    if user:
+        password = os.environ.get("ROLEGRAPH_ENDPOINT_PASSWORD")
+        if password is None:
+            password = click.prompt(f"password for {user}", hide_input=True, err=True)
+        credentials = Credentials(user, password)
+    path = _local_store(ctx, "`rolegraph push`")
+    with tempfile.TemporaryDirectory(prefix="rolegraph-push-") as scratch:
+        if not (path / "CURRENT").exists():
+            path = Path(scratch) / "store"  # no store yet: push the built-in graph
+            with RoleStore.open(path, writable=True):
+                pass
+        with RoleStore.open_for_reading(path) as store:
+            report = push_store(store, endpoint, graph_store=graph_store, credentials=credentials,
+                                progress=lambda line: click.echo(line, err=True))  # fmt: skip
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"Pushed to {endpoint}. Commands run there with --store sparql+URL (URL: its public SPARQL endpoint).")
