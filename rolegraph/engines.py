@@ -281,9 +281,13 @@ class OxigraphEngine:
         folder: str | Path | None = None,
         *,
         in_memory: bool = False,
+        named_graphs: Sequence[Any] | None = None,
     ) -> None:
         self.store = store
         self.default_graphs = list(default_graphs) if default_graphs is not None else None
+        """The named graphs whose union queries read as their default graph; None: the store's default graph."""
+        self.named_graphs = list(named_graphs) if named_graphs is not None else self.default_graphs
+        """The named graphs ``GRAPH ?g`` sees; None: every named graph of the store."""
         self.folder = Path(folder) if folder is not None else None
         """Where the store lives on disk (the only files a sandboxed query may touch)."""
         # A store on disk reads its files as it needs them: queries are walled off from files only where the
@@ -317,11 +321,14 @@ class OxigraphEngine:
                 default_graph=defaults or ox.DefaultGraph(),  # an empty list would mean "the store's default graph"
                 named_graphs=[ox.NamedNode(g) for g in named_graphs or ()],
             )
-        elif self.default_graphs is None:
+        elif self.default_graphs is None and self.named_graphs is None:
             result = self.store.query(text, prefixes=prefixes)
         else:
             result = self.store.query(
-                text, prefixes=prefixes, default_graph=self.default_graphs, named_graphs=self.default_graphs
+                text,
+                prefixes=prefixes,
+                default_graph=ox.DefaultGraph() if self.default_graphs is None else self.default_graphs,
+                named_graphs=self.named_graphs,
             )
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
@@ -369,8 +376,8 @@ class OxigraphEngine:
             raise QueryError(_WALLED) from None
 
     def graph_names(self) -> list[str]:
-        if self.default_graphs is not None:
-            return [g.value for g in self.default_graphs]
+        if self.named_graphs is not None:
+            return [g.value for g in self.named_graphs]
         return [g.value for g in self.store.named_graphs() if hasattr(g, "value")]
 
 
