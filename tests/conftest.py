@@ -26,6 +26,11 @@ os.environ["XDG_DATA_HOME"] = _DATA_HOME
 os.environ.pop("ROLEGRAPH_STORE", None)
 ARTICLE = SHARED / "sources" / "production-manager-vs-producer.txt"
 CHROMIUM = os.environ.get("ROLEGRAPH_CHROMIUM", "/usr/bin/chromium")
+ONET_RELEASE = SHARED / "data" / "onet" / "29.0"
+ESCO_RELEASE = SHARED / "data" / "esco" / "v1.1.1"
+CROSSWALK_FILE = SHARED / "data" / "crosswalks" / "esco_onet" / "ESCO_to_ONET-SOC_2019_with_esco_v1.1.1_uris.csv"
+HAVE_RELEASES = ONET_RELEASE.is_dir() and ESCO_RELEASE.is_dir() and CROSSWALK_FILE.is_file()
+NO_RELEASES = f"the real releases are not at {SHARED / 'data'} (../shared is absent)"
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +58,23 @@ def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         import_onet(store, DATA / "onet-mini")
         import_esco(store, DATA / "esco-mini", release="v9")
         import_crosswalk(store, DATA / "crosswalk-mini.csv")
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the real O*NET 29.0, ESCO v1.1.1 and the ESCO to O*NET crosswalk imported (built once per
+    session, about a minute), or a skip where ../shared is absent. Read-only use: copy it to change it."""
+    if not HAVE_RELEASES:
+        pytest.skip(NO_RELEASES)
+    from rolegraph.loading import import_crosswalk, import_esco, import_onet
+    from rolegraph.store import RoleStore
+
+    path = tmp_path_factory.mktemp("real-store") / "store"
+    with RoleStore.open(path, writable=True) as store:
+        import_onet(store, ONET_RELEASE)
+        import_esco(store, ESCO_RELEASE)
+        import_crosswalk(store, CROSSWALK_FILE)
     return path
 
 

@@ -14,8 +14,6 @@ import pytest
 
 import rolegraph
 from rolegraph.api import RoleGraph
-from rolegraph.loading import import_crosswalk, import_esco, import_onet
-from rolegraph.store import RoleStore
 
 from .conftest import SHARED
 
@@ -30,13 +28,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("real") / "store"
-    with RoleStore.open(path, writable=True) as store:
-        import_onet(store, ONET)
-        import_esco(store, ESCO)
-        import_crosswalk(store, CROSSWALK)
-    return path
+def store_path(real_store: Path) -> Path:
+    return real_store
 
 
 @pytest.fixture(scope="module")
