@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,18 +65,16 @@ def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with the real O*NET 29.0, ESCO v1.1.1 and the ESCO to O*NET crosswalk imported (built once per
-    session, about a minute), or a skip where ../shared is absent. Read-only use: copy it to change it."""
+    """A store with the real O*NET 29.0, ESCO v1.1.1 and the ESCO to O*NET crosswalk imported, as the README says
+    (`rolegraph import onet|esco|crosswalk`, each checked for exit 0 and no traceback), built once per session in about
+    a minute; a skip where ../shared is absent. Read-only use: copy it (shutil.copytree) to change it."""
     if not HAVE_RELEASES:
         pytest.skip(NO_RELEASES)
-    from rolegraph.loading import import_crosswalk, import_esco, import_onet
-    from rolegraph.store import RoleStore
-
     path = tmp_path_factory.mktemp("real-store") / "store"
-    with RoleStore.open(path, writable=True) as store:
-        import_onet(store, ONET_RELEASE)
-        import_esco(store, ESCO_RELEASE)
-        import_crosswalk(store, CROSSWALK_FILE)
+    for kind, source in (("onet", ONET_RELEASE), ("esco", ESCO_RELEASE), ("crosswalk", CROSSWALK_FILE)):
+        command = [sys.executable, "-m", "rolegraph", "--store", str(path), "import", kind, str(source)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (command, done.stdout, done.stderr)
     return path
 
 

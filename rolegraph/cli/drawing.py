@@ -8,6 +8,9 @@ from ..errors import InputError
 from ..fileio import write_output
 from .base import _graph, _write, cli
 
+SHIPPED_ROLES = "https://w3id.org/rolegraph/id/role/"
+"""Where the roles of rolegraph's own graph live (drawn whole when a store holds too many roles to draw)."""
+
 
 @cli.command("graph")
 @click.option("--role", "roles", multiple=True, help="A role: once for its neighbourhood, twice or more to compare.")
@@ -19,16 +22,26 @@ from .base import _graph, _write, cli
 def graph_command(
     ctx: click.Context, roles: tuple[str, ...], depth: int, html_path: str | None, fmt: str | None, output: str
 ) -> None:
-    """Draw the whole graph, one role's neighbourhood (--role R --depth N) or a comparison (--role A --role B),
-    as an HTML page (--html FILE) or as GraphML, GEXF or node-link JSON (--format) for Gephi or Cytoscape."""
+    """Draw the whole graph (on a store of more than 300 roles: rolegraph's own roles), one role's neighbourhood
+    (--role R --depth N) or a comparison (--role A --role B), as an HTML page (--html FILE) or as GraphML, GEXF or
+    node-link JSON (--format) for Gephi or Cytoscape."""
     from ..graph import export_graph
-    from ..network import comparison_network, neighbourhood_network, whole_network
+    from ..network import WHOLE_GRAPH_LIMIT, comparison_network, neighbourhood_network, profiled_count, whole_network
 
     if html_path is None and fmt is None:
         raise InputError("say what to write: --html FILE for the page, or --format graphml|gexf|json.")
     graph = _graph(ctx)
     iris = [graph.resolve(r) for r in roles]
-    if not iris:
+    if not iris and (total := profiled_count(graph.engine)) > WHOLE_GRAPH_LIMIT:
+        shipped = [s.iri for s in graph.roles() if str(s.iri).startswith(SHIPPED_ROLES)]
+        click.echo(
+            f"rolegraph: note: the store holds {total:,} roles with a profile, too many to draw whole (at most "
+            f"{WHOLE_GRAPH_LIMIT:,}); drawing the {len(shipped)} of rolegraph's own graph. --role ROLE [--depth N] "
+            "draws one role's neighbourhood, --role A --role B a comparison.",
+            err=True,
+        )
+        network = comparison_network(graph.engine, shipped)
+    elif not iris:
         network = whole_network(graph.engine)
     elif len(iris) == 1:
         network = neighbourhood_network(graph.engine, iris[0], depth)
