@@ -15,6 +15,8 @@ True
 from __future__ import annotations
 
 import json
+import sys
+import types
 from importlib.resources import files
 from typing import Any
 
@@ -70,10 +72,34 @@ def _vis_network_js() -> str:
     return text
 
 
+def _pyvis_network_class() -> Any:
+    """pyvis's Network class, imported without IPython where IPython is not loaded yet.
+
+    pyvis.network imports ``IPython.display.IFrame`` only for ``Network.show()`` in a notebook, which rolegraph never
+    calls; importing IPython takes about 0.25 s, half of what writing a two-role page costs. A stand-in is put in its
+    place for that one import and removed at once, so a later ``import IPython`` gets the real one.
+    """
+    if "pyvis.network" in sys.modules or "IPython" in sys.modules:
+        from pyvis.network import Network
+
+        return Network
+    package, display = types.ModuleType("IPython"), types.ModuleType("IPython.display")
+    display.IFrame = None  # type: ignore[attr-defined]
+    package.display = display  # type: ignore[attr-defined]
+    sys.modules["IPython"], sys.modules["IPython.display"] = package, display
+    try:
+        from pyvis.network import Network
+    finally:
+        for name, stand_in in (("IPython.display", display), ("IPython", package)):
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+    return Network
+
+
 def _pyvis_network(graph: nx.MultiGraph, positions: dict[Any, tuple[int, int]]) -> tuple[list[Any], list[Any], Any]:
     """Nodes, edges and options as pyvis builds them for vis-network (bulk-assigned: pyvis's add_node and add_edge
     are quadratic)."""
-    from pyvis.network import Network  # imported here: only pages need it
+    Network = _pyvis_network_class()  # noqa: N806 - a class
 
     roles = list(graph.graph.get("roles") or [n for n, d in graph.nodes(data=True) if d["membership"] == "role"])
     colour_of = {role: ROLE_COLOURS[i % len(ROLE_COLOURS)] for i, role in enumerate(roles)}

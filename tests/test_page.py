@@ -247,3 +247,23 @@ def test_cli_writes_the_page_and_refuses_a_directory(tmp_path: Path) -> None:
     refused = subprocess.run([*command[:-1], str(tmp_path)], capture_output=True, text=True)
     assert refused.returncode == 2
     assert "is a directory" in refused.stderr
+
+
+def test_pages_are_written_without_importing_ipython_and_ipython_still_imports_after() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, rolegraph\n"
+        "from rolegraph.compare import compare_roles\n"
+        "from rolegraph.network import comparison_network\n"
+        "from rolegraph.render import network_page\n"
+        "g = rolegraph.load()\n"
+        "page = network_page(comparison_network(g.engine, [g.resolve('Production Manager'), g.resolve('Producer')]))\n"
+        "assert page.startswith(b'<!DOCTYPE html>') or page.startswith(b'<!doctype html>'), page[:40]\n"
+        "assert 'IPython' not in sys.modules, 'IPython was imported'\n"
+        "import IPython.display\n"
+        "assert IPython.display.IFrame is not None and hasattr(IPython, 'get_ipython')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
