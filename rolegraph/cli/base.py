@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from .. import __version__
 from ..api import RoleGraph
 from ..display import clean as _clean
 from ..display import result_table_text, terminal_width, text_table
-from ..errors import EndpointError, InputError
+from ..errors import EndpointError, InputError, UnknownRoleError
 from ..fileio import write_output
 from ..results import (
     ResultTable,
@@ -32,10 +33,33 @@ def _graph(ctx: click.Context) -> RoleGraph:
     if "graph" not in obj:
         from ..targets import open_graph
 
+        _check_store_spec(obj.get("store"))
         obj["graph"] = ctx.with_resource(open_graph(obj.get("store"), data=obj.get("data") or ()))
         obj["graph"].notes = lambda line: click.echo(_clean(line), err=True)
     graph: RoleGraph = obj["graph"]
     return graph
+
+
+def _check_store_spec(spec: str | None) -> None:
+    """Refuse a --store that cannot be a store folder or a server, saying what it would need to be."""
+    if spec is None:
+        return
+    if re.match(r"https?://", spec, flags=re.IGNORECASE):
+        raise InputError(f"{spec}: a SPARQL server is given with a sparql+ prefix: --store sparql+{spec}")
+    if Path(spec).exists() and not Path(spec).is_dir():
+        raise InputError(
+            f"{spec}: not a folder. --store takes the store's folder (the one `rolegraph import` makes) or a SPARQL "
+            "server as sparql+http://host:port/path."
+        )
+
+
+def _on_built_in_graph(ctx: click.Context) -> bool:
+    obj = ctx.obj or {}
+    if obj.get("data"):
+        return True
+    from ..targets import describe_target
+
+    return describe_target(obj.get("store")) == "rolegraph's built-in graph"
 
 
 def _local_store(ctx: click.Context, what: str) -> Path:
@@ -48,6 +72,7 @@ def _local_store(ctx: click.Context, what: str) -> Path:
     spec = obj.get("store")
     if spec is not None and is_store_url(spec):
         raise InputError(f"{what} works on a local store folder, not on a SPARQL server ({spec}).")
+    _check_store_spec(spec)
     return Path(spec) if spec is not None else default_store_path()
 
 
@@ -64,6 +89,14 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             raise _OutputClosedError() from None
+        except UnknownRoleError as error:
+            looks_imported = re.fullmatch(r"\d{2}-\d{4}(\.\d{2})?|https?://data\.europa\.eu/esco/.*", error.name)
+            if (error.suggestions and not looks_imported) or not _on_built_in_graph(ctx):
+                raise
+            raise InputError(
+                f"{error} The built-in graph holds only the article's roles; O*NET and ESCO occupations (and their "
+                "codes) come with `rolegraph import onet FOLDER` and `rolegraph import esco FOLDER`."
+            ) from None
         except (AttributeError, KeyError, IndexError, TypeError, ValueError) as error:
             from ..remote import SparqlHttpEngine
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+import os
+import re
+from typing import Any, TextIO
 
 import click
 from rdflib import Graph
@@ -20,6 +22,7 @@ from .base import GRAPH_FORMATS, RESULT_FORMATS, _emit_table, _graph, cli
 
 @cli.command()
 @click.argument("name", required=False)
+@click.argument("extra", nargs=-1, metavar="")
 @click.option(
     "--bind",
     "binds",
@@ -30,8 +33,16 @@ from .base import GRAPH_FORMATS, RESULT_FORMATS, _emit_table, _graph, cli
 @click.option("--list", "show_list", is_flag=True, help="List the named queries with their purpose and parameters.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
 @click.pass_context
-def query(ctx: click.Context, name: str | None, binds: tuple[str, ...], show_list: bool, fmt: str) -> None:
+def query(
+    ctx: click.Context, name: str | None, extra: tuple[str, ...], binds: tuple[str, ...], show_list: bool, fmt: str
+) -> None:
     """Run the named query NAME from queries/ with its parameters bound (--list shows them all)."""
+    if extra:
+        hint = f" (--bind {binds[-1]}={extra[0]}?)" if binds and "=" not in binds[-1] else ""
+        raise InputError(
+            f"unexpected {extra[0]!r} after the query name: parameters are given as --bind NAME=VALUE{hint}, e.g. "
+            'rolegraph query shared-skills --bind a=Producer --bind b="Production Manager".'
+        )
     if show_list or name is None:
         for named in list_queries():
             click.echo(f"{named.name}\n    {named.purpose}")
@@ -53,8 +64,26 @@ MAX_QUERY = 1_000_000
 """The longest query text ``rolegraph sparql`` reads (the server takes bodies of up to 1 MB too)."""
 
 
+_QUERY_TEXT = re.compile(r"[{}]|^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)\b", re.IGNORECASE)
+
+
+class _QuerySource(click.File):
+    """A query file, or - for standard input; query text given in its place gets a hint, not "No such file"."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            if isinstance(value, str) and not os.path.exists(value) and _QUERY_TEXT.search(value):
+                raise InputError(
+                    "rolegraph sparql reads the query from a file, or from standard input with -; to run query "
+                    "text, pipe it in: echo 'SELECT ...' | rolegraph sparql -"
+                ) from None
+            raise
+
+
 @cli.command()
-@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("source", type=_QuerySource("r", encoding="utf-8"))
 @click.option(
     "--format",
     "fmt",
