@@ -1,19 +1,26 @@
-"""rolegraph.export and rolegraph.fileio: exports round-trip, are byte-stable, and are written atomically."""
+"""rolegraph.export and rolegraph.fileio: exports round-trip, are byte-stable (a store's whatever order it was written
+in, with canonical blank-node labels), stream, and are written atomically."""
 
 from __future__ import annotations
 
+import io
 import os
+import random
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from rolegraph.errors import InputError, OutputError
-from rolegraph.export import EXPORT_FORMATS, serialize
+from rolegraph.export import EXPORT_FORMATS, serialize, write_engine, write_triples
 from rolegraph.fileio import write_output
+from rolegraph.results import ResultTable
 
 
 @pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
@@ -153,3 +160,203 @@ def test_export_through_the_cli_into_a_fifo(tmp_path: Path) -> None:
     out, _ = reader.communicate(timeout=60)
     assert done.returncode == 0, done.stderr
     assert out.count(b"\n") > 100 and fifo.is_fifo()
+
+
+# -- streaming exports of a store, --data files and CONSTRUCT answers ---------------------------------------------
+
+EX = "http://example.org/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _triples(blank: str) -> list[tuple[Any, Any, Any]]:
+    """Facts with blank nodes that only the whole structure tells apart: a cycle of three, a pair that points at
+    each other, a list, and blank nodes beside IRIs and literals of every kind."""
+    b = {name: ox.BlankNode(f"{blank}{name}") for name in ("a", "b", "c", "d", "e", "l1", "l2")}
+    p, q, rest = ox.NamedNode(EX + "p"), ox.NamedNode(EX + "q"), ox.NamedNode(EX + "rest")
+    return [
+        (b["a"], p, b["b"]), (b["b"], p, b["c"]), (b["c"], p, b["a"]),
+        (b["d"], q, b["e"]), (b["e"], q, b["d"]),
+        (ox.NamedNode(EX + "s"), p, b["l1"]), (b["l1"], rest, b["l2"]),
+        (b["l2"], p, ox.Literal("tail", language="en")),
+        (ox.NamedNode(EX + "s"), p, ox.Literal("42", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+        (ox.NamedNode(EX + "s"), q, ox.Literal('a "quoted"\nline \\ and \u00e9')),
+        (ox.NamedNode(EX + "s"), ox.NamedNode(RDF_TYPE), ox.NamedNode(EX + "T")),
+        (ox.NamedNode(EX + "t"), q, ox.NamedNode(EX + "s")),
+    ]  # fmt: skip
+
+
+def _store(path: Path, triples: list[tuple[Any, Any, Any]]) -> Path:
+    from rolegraph.store import RoleStore
+
+    with RoleStore.open(path, writable=True) as store:
+        store.load_source(EX + "source", "test", {"title": "test data", "release": "1"}, iter(triples))
+    return path
+
+
+def _export(path: Path, fmt: str, **options: Any) -> bytes:
+    from rolegraph.store import RoleStore
+
+    out = io.BytesIO()
+    with RoleStore.open(path) as store:
+        write_engine(store.engine(), fmt, out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_a_store_written_in_another_order_exports_the_same_bytes(tmp_path: Path, fmt: str) -> None:
+    triples = _triples("x")
+    shuffled = _triples("other")
+    random.Random(3).shuffle(shuffled)
+    first = _export(_store(tmp_path / "a", triples), fmt, chunk=4)  # pieces of 4 lines: the merge is exercised
+    second = _export(_store(tmp_path / "b", shuffled), fmt, chunk=1000)
+    assert first == second
+    assert b"_:x" not in first and b"_:other" not in first and b"_:c14n0" in first
+
+
+def test_blank_nodes_get_the_labels_canonicalising_the_whole_graph_gives() -> None:
+    """Only the triples that mention blank nodes are canonicalised; the labels are those of RDFC-1.0 over all."""
+    triples = _triples("n")
+    out = io.BytesIO()
+    write_triples(triples, "nt", out)
+    whole = ox.Dataset(ox.Quad(*triple) for triple in triples)
+    whole.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    expected = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in whole)
+    assert out.getvalue().decode("utf-8").splitlines(keepends=True) == expected
+    assert {f"_:c14n{i}" for i in range(7)} <= set(out.getvalue().decode().split())
+
+
+def test_the_union_of_graphs_is_written_once_per_triple(tmp_path: Path) -> None:
+    from rolegraph.store import RoleStore
+
+    path = _store(tmp_path / "store", _triples("x"))
+    with RoleStore.open(path, writable=True) as store:  # the same facts again, as a second source
+        store.load_source(EX + "again", "again", {"title": "again", "release": "1"}, iter(_triples("x")))
+    with RoleStore.open(path) as store:
+        engine = store.engine()
+        assert len(store.current_graphs()) > 2
+        distinct = engine.execute("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    assert isinstance(distinct, ResultTable)
+    lines = _export(path, "nt").splitlines()
+    assert len(lines) == len(set(lines)) == int(distinct.rows[0][0])
+    assert lines == sorted(lines)
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_a_store_export_parses_back_to_the_same_triples(mini_store: Path, fmt: str) -> None:
+    nt = _export(mini_store, "nt")
+    data = _export(mini_store, fmt)
+    back = Graph().parse(data=data, format=EXPORT_FORMATS[fmt])
+    assert isomorphic(back, Graph().parse(data=nt, format="nt"))
+    assert len(back) == nt.count(b"\n") > 1000
+    if fmt == "ttl":
+        assert b"@prefix rg: <https://w3id.org/rolegraph/vocab#> ." in data and b"\nrole:producer a " in data
+
+
+def test_progress_is_reported_as_triples_are_read_and_written(mini_store: Path) -> None:
+    calls: list[tuple[str, int]] = []
+    total = _export(mini_store, "nt", progress=lambda phase, count: calls.append((phase, count)), every=500).count(
+        b"\n"
+    )
+    read = [count for phase, count in calls if phase == "read"]
+    written = [count for phase, count in calls if phase == "written"]
+    assert read[:2] == [500, 1000] and written[:2] == [500, 1000]
+    assert [phase for phase, _ in calls] == sorted(phase for phase, _ in calls)  # every read before any write
+    assert written[-1] == total // 500 * 500
+
+
+def test_cli_store_export_to_a_file(mini_store: Path, tmp_path: Path) -> None:
+    target = tmp_path / "store.nt"
+    done = subprocess.run([sys.executable, "-m", "rolegraph", "--store", str(mini_store), "export", "--format", "nt",
+                           "-o", str(target)], capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes() == _export(mini_store, "nt")
+    count = target.read_bytes().count(b"\n")
+    assert done.stderr.strip().splitlines()[-1] == f"Wrote {count:,} triples (nt) to {target}."
+    assert [p.name for p in tmp_path.iterdir()] == ["store.nt"]
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_temporary(
+    mini_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rolegraph import export
+    from rolegraph.cli import main
+
+    target = tmp_path / "out.nt"
+    target.write_bytes(b"old")
+    merged = export._SortedLines.__iter__
+
+    def full_disk(self: Any) -> Iterator[bytes]:
+        for number, line in enumerate(merged(self)):
+            if number == 100:
+                raise OSError(28, "No space left on device")
+            yield line
+
+    monkeypatch.setattr(export._SortedLines, "__iter__", full_disk)
+    with pytest.raises(SystemExit) as exited:
+        main(["--store", str(mini_store), "export", "--format", "nt", "-o", str(target)])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert f"{target}: cannot write (No space left on device); nothing was written." in err
+    assert "Traceback" not in err
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.nt"]
+
+
+def test_an_export_that_cannot_sort_in_the_temporary_folder_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    triples = [(ox.NamedNode(f"{EX}{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i))) for i in range(50)]
+    with pytest.raises(OutputError, match=r"cannot sort the export in the temporary folder .*Set TMPDIR to a folder"):
+        write_triples(triples, "nt", io.BytesIO(), chunk=10)
+
+
+def test_sparql_construct_answers_are_sorted_and_canonical(tmp_path: Path) -> None:
+    data = tmp_path / "blank.ttl"
+    data.write_text("@prefix ex: <http://example.org/> .\n"
+                    "ex:s ex:p [ ex:q [ ex:r ex:t ] ] .\nex:a ex:p ex:b .\n", encoding="utf-8")  # fmt: skip
+    query = tmp_path / "all.rq"
+    query.write_text("CONSTRUCT WHERE { ?s ?p ?o }", encoding="utf-8")
+    outputs = {}
+    for fmt in EXPORT_FORMATS:
+        done = subprocess.run([sys.executable, "-m", "rolegraph", "--data", str(data), "sparql", str(query),
+                               "--format", fmt], capture_output=True, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        outputs[fmt] = done.stdout
+    lines = outputs["nt"].splitlines()
+    assert lines == sorted(lines) and b"<http://example.org/s> <http://example.org/p> _:c14n" in outputs["nt"]
+    for fmt, text in outputs.items():
+        assert isomorphic(
+            Graph().parse(data=text, format=EXPORT_FORMATS[fmt]), Graph().parse(data=outputs["nt"], format="nt")
+        )
+
+
+def test_the_real_store_exports_every_triple_once_with_progress(real_store: Path, tmp_path: Path) -> None:
+    from rolegraph.store import RoleStore
+
+    target = tmp_path / "real.nt"
+    done = subprocess.run([sys.executable, "-m", "rolegraph", "--store", str(real_store), "export", "--format", "nt",
+                           "-o", str(target)], capture_output=True, text=True, timeout=1200)  # fmt: skip
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    parsed = sum(1 for _ in ox.parse(path=str(target), format=ox.RdfFormat.N_TRIPLES))
+    with RoleStore.open(real_store) as store:
+        distinct = store.engine().execute("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    assert isinstance(distinct, ResultTable)
+    assert parsed == int(distinct.rows[0][0]) > 1_000_000
+    lines = done.stderr.splitlines()
+    assert "export: 500,000 triples read (" in lines[0]
+    assert any(line.startswith("export: 1,000,000 triples written (") for line in lines)
+    assert lines[-1] == f"Wrote {parsed:,} triples (nt) to {target}."
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_controls_and_bidirectional_overrides_are_escaped_and_read_back(fmt: str) -> None:
+    text = "a\x1b[2J\x9b31m\u202eevil\u2028b\tc"
+    out = io.BytesIO()
+    write_triples([(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal(text))], fmt, out)
+    data = out.getvalue().decode("utf-8")
+    assert not set(data) & {"\x1b", "\x9b", "\u202e", "\u2028"}
+    back = Graph().parse(data=data, format=EXPORT_FORMATS[fmt])
+    assert [str(o) for o in back.objects()] == [text]

@@ -10,7 +10,8 @@ import click
 from rdflib import Graph
 
 from ..errors import InputError
-from ..export import serialize
+from ..export import write_graph
+from ..fileio import open_output
 from ..parameters import parse_bind_options
 from ..queries import list_queries
 from ..results import (
@@ -117,7 +118,8 @@ def sparql(ctx: click.Context, source: TextIO, fmt: str | None, allow_network: b
     except OSError as error:
         raise InputError(f"the query could not reach a remote resource: {error}.") from None
     if isinstance(answer, Graph):
-        click.echo(serialize(answer, fmt).decode("utf-8"), nl=False)
+        with open_output("-") as (stream, _):
+            write_graph(answer, fmt, stream)  # sorted, canonical blank-node labels: the same answer, the same bytes
         if len(answer) == 0:
             click.echo("no triples", err=True)
     elif isinstance(answer, bool):
