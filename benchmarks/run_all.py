@@ -8,7 +8,8 @@
 4. bench_startup.py: whole commands on the built-in graph, against `python -c pass`;
 5. bench_graph.py: one role's neighbourhood (depth 1 and 2) on a generated 4,000-role store;
 6. load_test.py: the SPARQL endpoint, 4 clients on loopback for 20 s (queries per second, p50/p99);
-7. bench_readme.py: every command example of the README, on the built-in graph and on a store with both releases.
+7. bench_readme.py: every command example of the README, on the built-in graph and on a store with both releases;
+8. bench_export.py: exporting the built-in graph and a generated store, against pyoxigraph's Store.dump.
 
 ``--quick`` runs each in a small configuration (a smoke test: the figures then mean little).
 """
@@ -35,6 +36,7 @@ def main() -> int:
         ("bench_graph.py", ["--roles", "300", "--rounds", "1", "--old-limit", "10"] if quick else []),
         ("load_test.py", ["--clients", "4", "--seconds", "3" if quick else "20", "--mix", "sparql"]),
         ("bench_readme.py", ["--rounds", "1"] if quick else []),
+        ("bench_export.py", ["--roles", "200", "--rounds", "1", "--old-limit", "30"] if quick else []),
     ]
     failed = []
     for script, arguments in runs:
