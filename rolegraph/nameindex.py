@@ -362,7 +362,7 @@ def _rows_of(engine: QueryEngine | Graph) -> Iterator[tuple[object, int]]:
 
 def _store_key(engine: OxigraphEngine) -> str:
     """A name for the store's current graphs: a new import always makes new graph names."""
-    graphs = sorted(str(getattr(g, "value", g)) for g in engine.default_graphs or ())
+    graphs = sorted(str(getattr(g, "value", g)) for g in engine.named_graphs or ())
     return hashlib.sha256("\n".join([f"format {FORMAT}", *graphs]).encode("utf-8")).hexdigest()[:32]
 
 
@@ -408,7 +408,7 @@ def name_index(target: Graph | QueryEngine) -> RoleNameIndex:
         entry = _cache.get(number)
         if entry is not None and entry[0]() is owner and entry[1] == size:
             return entry[2]
-    if isinstance(target, OxigraphEngine) and target.folder is not None and target.default_graphs:
+    if isinstance(target, OxigraphEngine) and target.folder is not None and target.named_graphs:
         index = _for_store(target, target.folder)
     else:
         index = RoleNameIndex.build(_rows_of(owner if isinstance(owner, Graph) else target))

@@ -1,13 +1,21 @@
 """The persistent store: an Oxigraph database on disk holding the shipped graph and every imported release, each
-in a named graph of its own.
+in a named graph of its own, and in its default graph the set union of the current graphs (what queries read).
 
 A registry graph says which named graph is current for each loaded source. An import writes a new named graph and,
 only when it is complete, moves the source's registry entry to it in one atomic update (the commit), then drops the
 old graph; an import that fails or is killed before the commit leaves the registry, and so everything queries see,
 as it was (its half-written graph is dropped the next time the store is opened for writing). A failure after the
 commit (a full disk while dropping the old graph or flushing) is :class:`ImportCommittedError`: the new release is
-what queries read, and the old graph is dropped by the next writable open. Queries read the union of the current
-graphs only. A lock file lets many readers or one writer in at a time.
+what queries read, and the old graph is dropped by the next writable open. A newer release of a source replaces its
+older ones in the same commit (unless both are kept on purpose).
+
+The default graph is derived data: queries read it as one RDF graph with set semantics (a triple held by two
+current graphs is one triple), and ``GRAPH ?g`` sees exactly the current graphs. The registry records two sets of
+graphs for it: those whose every triple it holds, and those whose triples it may hold; it is up to date when both
+are the current graphs. Every change keeps ``union(holds) <= default <= union(may hold)`` true at every step, so a
+writer killed at any point leaves a default graph that the next writable open brings up to date (readers that find
+it out of date read the union of the current graphs as a list instead). A lock file lets many readers or one writer
+in at a time.
 """
 
 from __future__ import annotations
@@ -49,6 +57,12 @@ REGISTRY = ox.NamedNode(GRAPH_BASE + "registry")
 RG = "https://w3id.org/rolegraph/vocab#"
 DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+UNION_HOLDS = RG + "unionHolds"
+"""Registry: the store's default graph holds every triple of this graph."""
+UNION_MAY_HOLD = RG + "unionMayHold"
+"""Registry: the store's default graph may hold triples of this graph (and of no graph not so marked)."""
+SMALL_GRAPH = 50_000
+"""Graphs of fewer triples are copied into the default graph in one transaction, larger ones by the bulk loader."""
 
 
 class StoreError(RolegraphError):
@@ -90,6 +104,35 @@ class SourceInfo:
     graph: str
     """The source's current named graph (the shipped source has one per file, separated by spaces)."""
     summary: str
+    replaced: str = ""
+    """What this import replaced (another release of the source), e.g. "O*NET 29.0 Database"; empty if nothing."""
+
+    @property
+    def family(self) -> str:
+        """The source this is a release of: ``onet``, ``esco``, ``crosswalk`` (``shipped`` for rolegraph's own)."""
+        return source_family(self.iri)
+
+    @property
+    def key(self) -> str:
+        """The source's name after ``.../id/source/``, e.g. ``onet/29.0``."""
+        return self.iri.rsplit("/id/source/", 1)[-1]
+
+
+SOURCE_BASE = "https://w3id.org/rolegraph/id/source/"
+
+
+def source_family(iri: str) -> str:
+    """The source a release IRI belongs to (``.../id/source/onet/29.0`` is ``onet``)."""
+    if iri == SHIPPED:
+        return "shipped"
+    return iri.removeprefix(SOURCE_BASE).split("/", 1)[0]
+
+
+def release_order(release: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key for release names by their version numbers: 29.0 < 29.2 < 30.0, v1.1.1 < v1.2.0 < v1.10."""
+    import re
+
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|[^\W\d_]+", release))
 
 
 SHIPPED_LAYOUT = "one graph per shipped file"
@@ -107,9 +150,9 @@ def _literal(value: str, datatype: str | None = None) -> ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
 
 
-SOURCE_FIELDS = ("source", "title", "release", "date", "license", "credit", "at", "count", "g", "summary")
+SOURCE_FIELDS = ("source", "title", "release", "date", "license", "credit", "at", "count", "g", "summary", "replaced")
 SOURCES_QUERY = f"""
-    SELECT ?source ?title ?release ?date ?license ?credit ?at ?count ?g ?summary WHERE {{
+    SELECT ?source ?title ?release ?date ?license ?credit ?at ?count ?g ?summary ?replaced WHERE {{
       GRAPH <{REGISTRY.value}> {{
         ?source <{RG}currentGraph> ?g ; <{DCTERMS}title> ?title ; <{RG}release> ?release ;
                 <{RG}importedAt> ?at ; <http://www.w3.org/ns/void#triples> ?count .
@@ -117,6 +160,7 @@ SOURCES_QUERY = f"""
         OPTIONAL {{ ?source <{DCTERMS}license> ?license }}
         OPTIONAL {{ ?source <{RG}creditLine> ?credit }}
         OPTIONAL {{ ?source <{DCTERMS}description> ?summary }}
+        OPTIONAL {{ ?source <{RG}replacedRelease> ?replaced }}
       }}
     }} ORDER BY (?source != <{SHIPPED}>) ?title ?g"""
 """The registry's record of every loaded source, one row per current graph (also run on SPARQL servers after push)."""
@@ -150,7 +194,7 @@ def sources_from_rows(rows: Iterable[dict[str, str]]) -> list[SourceInfo]:
         seen[row["source"]] = len(infos)
         infos.append(
             SourceInfo(row["source"], row["title"], row["release"], row["date"], row["license"], row["credit"],
-                       _utc(row["at"]), _count(row["count"]), row["g"], row["summary"])
+                       _utc(row["at"]), _count(row["count"]), row["g"], row["summary"], row.get("replaced", ""))
         )  # fmt: skip
     return infos
 
@@ -217,13 +261,21 @@ class RoleStore:
     @classmethod
     @contextmanager
     def open_for_reading(cls, path: str | os.PathLike[str]) -> Iterator[RoleStore]:
-        """Open read-only; if the shipped graph in it is out of date (rolegraph was upgraded), refresh it first."""
+        """Open read-only; if the shipped graph in it is out of date (rolegraph was upgraded), or its default graph
+        is not the union of its current graphs (an interrupted writer, a store of an older rolegraph), bring it up
+        to date first. A store whose union cannot be brought up to date (a folder this process cannot write) is
+        read as the union of its current graphs."""
         with cls.open(path) as store:
-            if store.shipped_is_current():
+            shipped = store.shipped_is_current()
+            if shipped and store.union_is_current():
                 yield store
                 return
-        with cls.open(path, writable=True):
-            pass
+        try:
+            with cls.open(path, writable=True):
+                pass
+        except StoreError:
+            if not shipped:
+                raise
         with cls.open(path) as store:
             yield store
 
@@ -252,9 +304,27 @@ class RoleStore:
             rows.append({name: ("" if solution[name] is None else solution[name].value) for name in SOURCE_FIELDS})
         return sources_from_rows(rows)
 
+    def _marks(self) -> tuple[set[str], set[str]]:
+        """The graphs the default graph holds entirely, and those it may hold triples of (see the module's doc)."""
+        query = (f"SELECT ?p ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{REGISTRY.value}> ?p ?g "
+                 f"VALUES ?p {{ <{UNION_HOLDS}> <{UNION_MAY_HOLD}> }} }} }}")  # fmt: skip
+        rows = [(row["p"].value, row["g"].value) for row in self._select(query)]
+        return {g for p, g in rows if p == UNION_HOLDS}, {g for p, g in rows if p == UNION_MAY_HOLD}
+
+    def union_is_current(self, current: Iterable[ox.NamedNode] | None = None) -> bool:
+        """Whether the store's default graph is the set union of the current graphs."""
+        names = {g.value for g in (self.current_graphs() if current is None else current)}
+        holds, may_hold = self._marks()
+        return holds == may_hold == names
+
     def engine(self) -> OxigraphEngine:
-        """A query engine over the union of the current graphs."""
-        engine = OxigraphEngine(self.store, default_graphs=self.current_graphs(), folder=self.path)
+        """A query engine over the store's graphs as one dataset: the default graph is the set union of the current
+        graphs (read as a list of them while the union is out of date), and ``GRAPH ?g`` sees the current graphs."""
+        current = self.current_graphs()
+        if self.union_is_current(current):
+            engine = OxigraphEngine(self.store, None, folder=self.path, named_graphs=current)
+        else:
+            engine = OxigraphEngine(self.store, default_graphs=current, folder=self.path)
         self._engines.append(engine)
         return engine
 
@@ -266,8 +336,10 @@ class RoleStore:
             raise StoreError("the store was opened read-only.")
 
     def _prepare(self) -> None:
-        """Drop what failed imports left, and load this version's shipped files if the store has older ones."""
+        """Bring the union up to date, drop what failed imports left, and load this version's shipped files if the
+        store has older ones."""
         try:
+            self._sync_union()
             self._drop_orphans()
             self._ensure_shipped()
         except OSError as error:
@@ -294,12 +366,85 @@ class RoleStore:
 
     def _drop_orphans(self) -> None:
         """Drop named graphs under rolegraph's graph base that the registry does not point to (left by a failed or
-        killed import)."""
-        current = {g.value for g in self.current_graphs()}
+        killed import), except those the union still needs to forget (it is brought up to date first)."""
+        current = {g.value for g in self.current_graphs()} | self._marks()[1]
         for graph in list(self.store.named_graphs()):
             name = getattr(graph, "value", "")
             if name.startswith(GRAPH_BASE) and name != REGISTRY.value and name not in current:
                 self.store.remove_graph(graph)
+
+    def _mark(self, predicate: str, graphs: Iterable[str], *, insert: bool = True) -> None:
+        names = " ".join(f"<{REGISTRY.value}> <{predicate}> <{g}> ." for g in graphs)
+        if names:
+            self.store.update(f"{'INSERT' if insert else 'DELETE'} DATA {{ GRAPH <{REGISTRY.value}> {{ {names} }} }}")
+
+    def _set_marks(self, graphs: set[str]) -> None:
+        """Record that the default graph is the union of ``graphs`` exactly (one update)."""
+        names = " ".join(
+            f"<{REGISTRY.value}> <{p}> <{g}> ." for g in sorted(graphs) for p in (UNION_HOLDS, UNION_MAY_HOLD)
+        )
+        self.store.update(
+            f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{REGISTRY.value}> <{UNION_HOLDS}> ?g }} }} ;\n"
+            f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{REGISTRY.value}> <{UNION_MAY_HOLD}> ?g }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{REGISTRY.value}> {{ {names} }} }}"
+        )
+
+    def graph_size(self, graph: ox.NamedNode) -> int:
+        """How many triples the named graph ``graph`` holds."""
+        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+        return int(rows[0]["n"].value)
+
+    def _add_to_union(self, name: str) -> None:
+        graph = ox.NamedNode(name)
+        triples = (ox.Quad(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None,
+                                                                                                   graph))  # fmt: skip
+        if self.graph_size(graph) < SMALL_GRAPH:
+            self.store.extend(list(triples))
+        else:
+            self.store.bulk_extend(triples)
+
+    def _sync_union(self) -> None:
+        """Make the default graph the set union of the current graphs, from whatever state a writer left it in:
+        forget the triples of graphs that are no longer current (unless a current graph holds them too), then add
+        the current graphs it does not hold yet. Each step keeps the registry's bounds true, so a failure or a kill
+        at any point leaves work the next call finishes."""
+        current = {g.value for g in self.current_graphs()}
+        holds, may_hold = self._marks()
+        if holds == may_hold == current:
+            return
+        stale = {name for name in may_hold - current if self.store.contains_named_graph(ox.NamedNode(name))}
+        if stale - holds or (may_hold - current - stale) & holds:
+            # An import that failed or was killed while loading: the bulk loader may have written a triple's copy in
+            # the default graph without its twin in the release's graph, so only a rebuild is sure to forget it. (A
+            # load that wrote nothing leaves no graph and nothing to forget; a graph the union held that is gone
+            # cannot be told apart either.)
+            self._rebuild_union(current)
+            return
+        self._mark(UNION_HOLDS, sorted(holds - current), insert=False)
+        self._mark(UNION_MAY_HOLD, sorted(current - may_hold))
+        kept = " ".join(f"<{name}>" for name in sorted(current))
+        for name in sorted(stale):
+            self.store.update(
+                f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ VALUES ?kept {{ {kept} }} GRAPH ?kept {{ ?s ?p ?o }} }} }}"
+            )
+        for name in sorted(current - holds):
+            self._add_to_union(name)
+        self._set_marks(current)
+
+    def _rebuild_union(self, current: set[str]) -> None:
+        """Build the union anew (when a graph whose triples it may hold is gone, so they cannot be told apart)."""
+        self._mark(UNION_HOLDS, sorted(self._marks()[0]), insert=False)
+        self.store.clear_graph(ox.DefaultGraph())
+        self._set_marks(set())
+        self._mark(UNION_MAY_HOLD, sorted(current))
+        for name in sorted(current):
+            self._add_to_union(name)
+        self._set_marks(current)
+
+    def _compact(self) -> None:
+        """Reclaim the space of dropped graphs (a re-imported release left the store about 5 times its size)."""
+        self.store.optimize()
 
     def _ensure_shipped(self) -> None:
         """Load the shipped files, each in its own named graph (vocabulary, each data file, each links file)."""
@@ -312,9 +457,8 @@ class RoleStore:
         files += [(f"{folder}/{f.name.removesuffix('.ttl')}", f) for folder, f in resources.data_files_by_folder()]
         for key, source in files:
             graph = self._new_graph_name(f"shipped/{key}")
-            before = len(self.store)
             self.store.load(source.read_bytes(), format=ox.RdfFormat.TURTLE, to_graph=graph)
-            count += len(self.store) - before
+            count += self.graph_size(graph)
             graphs.append(graph)
         metadata = {
             "title": "rolegraph's own vocabulary, data and links",
@@ -329,8 +473,10 @@ class RoleStore:
         return ox.NamedNode(f"{GRAPH_BASE}{key}/{uuid.uuid4().hex}")
 
     def _switch(self, source: str, graphs: list[ox.NamedNode], count: int, metadata: dict[str, str]) -> None:
-        """Point ``source`` at ``graphs`` (one atomic update), then drop the graphs it pointed at before."""
+        """Point ``source`` at ``graphs`` (one atomic update), bring the union up to date, then drop the graphs it
+        pointed at before."""
         old = self._commit(source, graphs, count, metadata)
+        self._sync_union()
         for name in old:
             self.store.remove_graph(ox.NamedNode(name))
 
@@ -339,11 +485,20 @@ class RoleStore:
         ask = f"ASK {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> <{graph.value}> }} }}"
         return bool(self.store.query(ask))
 
+    def _graphs_of(self, sources: Iterable[str]) -> list[str]:
+        names = " ".join(f"<{source}>" for source in sources)
+        if not names:
+            return []
+        query = (f"SELECT ?g WHERE {{ VALUES ?source {{ {names} }} GRAPH <{REGISTRY.value}> "
+                 f"{{ ?source <{RG}currentGraph> ?g }} }}")  # fmt: skip
+        return [row["g"].value for row in self._select(query)]
+
     def _commit(self, source: str, graphs: list[ox.NamedNode], count: int, metadata: dict[str, str]) -> list[str]:
-        """Point ``source`` at ``graphs`` in one atomic update; returns the graphs it pointed at before (now
-        orphans, for the caller to drop)."""
-        old = [row["g"].value for row in self._select(
-            f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}")]  # fmt: skip
+        """Point ``source`` at ``graphs`` in one atomic update, unloading the sources named (space-separated) in
+        ``metadata["replaces"]``; returns the graphs they pointed at before (now orphans, for the caller to
+        drop)."""
+        replaces = metadata.get("replaces", "").split()
+        old = self._graphs_of([source, *replaces])
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         facts = [
             f"<{source}> a <{RG}LoadedSource>",
@@ -357,13 +512,15 @@ class RoleStore:
             ("date", DCTERMS + "date"),
             ("credit", RG + "creditLine"),
             ("summary", DCTERMS + "description"),
+            ("replaced", RG + "replacedRelease"),
         ):
             if metadata.get(key):
                 facts.append(f"<{source}> <{predicate}> {_literal(metadata[key])}")
         if metadata.get("license"):
             facts.append(f"<{source}> <{DCTERMS}license> <{metadata['license']}>")
+        unload = "".join(f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{iri}> ?p ?o }} }} ;\n" for iri in replaces)
         self.store.update(
-            f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> ?p ?o }} }} ;\n"
+            f"{unload}DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> ?p ?o }} }} ;\n"
             f"INSERT DATA {{ GRAPH <{REGISTRY.value}> {{ {' . '.join(facts)} }} }}"
         )
         return [name for name in old if name not in {graph.value for graph in graphs}]
@@ -372,7 +529,9 @@ class RoleStore:
         self, source: str, key: str, metadata: dict[str, str], triples: Iterable[tuple[Any, Any, Any]]
     ) -> int:
         """Write ``triples`` (pyoxigraph subject, predicate, object) as the new release of ``source``, then make it
-        current; returns how many triples were written. Nothing changes for readers until the commit.
+        current (unloading the sources ``metadata["replaces"]`` names in the same commit); returns how many
+        distinct triples are stored (``metadata["generated"]`` is set to how many were written). Nothing changes
+        for readers until the commit.
 
         Raises :class:`StoreError` when nothing was committed (the store is as it was), and
         :class:`ImportCommittedError` when the commit happened but dropping the replaced release or flushing failed.
@@ -386,14 +545,20 @@ class RoleStore:
             for subject, predicate, obj in triples:
                 written += 1
                 yield ox.Quad(subject, predicate, obj, graph)
+                yield ox.Quad(subject, predicate, obj)  # the union: written with the release, not read back later
 
+        stored = 0
         try:
+            self._mark(UNION_MAY_HOLD, [graph.value])  # before any of its triples enters the default graph
             self.store.bulk_extend(quads())
             self.store.flush()
-            replaced = self._commit(source, [graph], written, metadata)
+            self._mark(UNION_HOLDS, [graph.value])
+            stored = self.graph_size(graph)
+            metadata["generated"] = str(written)
+            replaced = self._commit(source, [graph], stored, metadata)
         except BaseException as error:
             if not self._committed_anyway(source, graph):
-                self._forget(graph)
+                self._forget(graph, now=not isinstance(error, KeyboardInterrupt))
                 if isinstance(error, OSError):
                     raise StoreError(
                         f"{self.path}: writing the import failed ({_why(error)}); nothing was committed and the store "
@@ -406,16 +571,19 @@ class RoleStore:
                 raise
         self.committed.append(metadata.get("title") or source)
         try:
+            self._sync_union()
             for name in replaced:
                 self.store.remove_graph(ox.NamedNode(name))
             self.store.flush()
+            if replaced:
+                self._compact()
         except OSError as error:
             raise ImportCommittedError(
-                f"{self.path}: the import was committed ({written:,} triples of {metadata.get('title') or source}; "
+                f"{self.path}: the import was committed ({stored:,} triples of {metadata.get('title') or source}; "
                 f"commands read the new release), but finishing up failed ({_why(error)}). Free some disk space: "
                 "the release it replaced, if any, is dropped the next time the store is opened for writing."
             ) from None
-        return written
+        return stored
 
     def _committed_anyway(self, source: str, graph: ox.NamedNode) -> bool:
         """After a failure: whether the commit happened all the same (the failure came after it); False if the
@@ -425,18 +593,47 @@ class RoleStore:
         except (OSError, RuntimeError):
             return False
 
-    def _forget(self, graph: ox.NamedNode) -> None:
-        """Drop a graph no source points at; if that fails too (a full disk), the next writable open drops it."""
-        with contextlib.suppress(OSError):
+    def _forget(self, graph: ox.NamedNode, *, now: bool = True) -> None:
+        """Drop a graph no source points at, and its triples from the union; if that fails too (a full disk), or
+        not ``now`` (the user interrupted: no long repair then), the next writable open does it."""
+        if not now:
+            return
+        with contextlib.suppress(OSError, RuntimeError):
+            self._sync_union()
             self.store.remove_graph(graph)
+
+    def remove_sources(self, sources: Iterable[str]) -> list[str]:
+        """Unload sources (their registry entries in one atomic update, then their graphs); returns their titles.
+
+        Raises :class:`ImportCommittedError` when they were unloaded but dropping their graphs or flushing failed
+        (the next writable open finishes)."""
+        self._require_writable()
+        sources = list(sources)
+        if SHIPPED in sources:
+            raise InputError("the shipped graph cannot be removed.")
+        titles = [info.title for info in self.sources() if info.iri in sources]
+        graphs = self._graphs_of(sources)
+        unload = " ;\n".join(f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{iri}> ?p ?o }} }}" for iri in sources)
+        if not unload:
+            return []
+        try:
+            self.store.update(unload)
+        except OSError as error:
+            raise StoreError(f"{self.path}: removing failed ({_why(error)}); the store is as it was.") from None
+        self.committed += titles
+        try:
+            self._sync_union()
+            for graph in graphs:
+                self.store.remove_graph(ox.NamedNode(graph))
+            self.store.flush()
+            self._compact()
+        except OSError as error:
+            raise ImportCommittedError(
+                f"{self.path}: {', '.join(titles)} removed (commands no longer read it), but finishing up failed "
+                f"({_why(error)}). Free some disk space: the next time the store is opened for writing finishes."
+            ) from None
+        return titles
 
     def remove_source(self, source: str) -> None:
         """Unload a source (its graph and its registry entry)."""
-        self._require_writable()
-        if source == SHIPPED:
-            raise InputError("the shipped graph cannot be removed.")
-        query = f"SELECT ?g WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> <{RG}currentGraph> ?g }} }}"
-        graphs = [row["g"] for row in self._select(query)]
-        self.store.update(f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ <{source}> ?p ?o }} }}")
-        for graph in graphs:  # orphans now: a failure here leaves them for the next writable open to drop
-            self.store.remove_graph(graph)
+        self.remove_sources([source])

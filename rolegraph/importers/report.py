@@ -20,6 +20,11 @@ class ImportReport:
     files_read: list[str] = field(default_factory=list)
     files_missing: list[str] = field(default_factory=list)
     triples: int = 0
+    """Distinct triples stored in the release's graph."""
+    generated: int = 0
+    """Triples the importer generated (repeats included: a repeated triple is stored once)."""
+    replaced: str = ""
+    """The releases this import replaced, if any."""
     progress: Callable[[str, int], None] | None = None
     """Called with (file name, rows read so far) as files are read; for progress bars."""
     where: str = ""
@@ -31,7 +36,11 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         """The report as lines of text for people."""
-        out = [f"Imported {self.source} {self.release}: {self.triples:,} triples."]
+        repeats = self.generated - self.triples
+        note = f" ({self.generated:,} generated, {repeats:,} of them repeats)" if repeats > 0 else ""
+        out = [f"Imported {self.source} {self.release}: {self.triples:,} triples stored{note}."]
+        if self.replaced:
+            out.append(f"Replaced {self.replaced}.")
         out += [f"  {count:>9,}  {what}" for what, count in sorted(self.imported.items())]
         if self.files_missing:
             out.append("Optional files not in the release (skipped): " + ", ".join(self.files_missing))
