@@ -1,4 +1,5 @@
-"""Every named query answers the article's questions with the rows the article supports, written out here."""
+"""Every named query answers the article's questions with the rows the article supports, written out here, on rdflib
+and on Oxigraph."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from rolegraph.results import ResultTable
 ID = "https://w3id.org/rolegraph/id/"
 
 
-@pytest.fixture(scope="module")
-def g() -> RoleGraph:
-    return rolegraph.load()
+@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
+def g(request: pytest.FixtureRequest) -> RoleGraph:
+    """The shipped graph on each engine (the command line's built-in graph runs on Oxigraph)."""
+    return rolegraph.load(engine=request.param)
 
 
 def column(table: ResultTable, name: str) -> list[str]:
