@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,12 +57,15 @@ class RoleRef:
 class ComparedNode:
     """A node one or more of the compared roles link to, and which of them do. ``matches`` lists the nodes of other
     sources counted as this one because a close or exact SKOS match links them (e.g. a rolegraph skill and an ESCO
-    skill)."""
+    skill). ``weights`` has, by role IRI, the weights that role's data gives the node (O*NET's ``importance`` and
+    ``level``, ESCO's ``esco`` essential or optional, an education share's ``percentage``, a salary's ``amount``),
+    also for a role that rates the node without linking to it (O*NET links only what it rates 3 or more)."""
 
     iri: str
     label: str
     roles: tuple[str, ...]
     matches: tuple[str, ...] = ()
+    weights: Mapping[str, Mapping[str, float | str]] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ class Comparison:
                     "label": n.label,
                     "roles": list(n.roles),
                     **({"matches": list(n.matches)} if n.matches else {}),
+                    **({"weights": {role: dict(w) for role, w in n.weights.items()}} if n.weights else {}),
                 }
                 for n in items
             ]
@@ -183,6 +187,33 @@ def _merge_matches(graph: Graph | QueryEngine, linked: dict[tuple[str, str], set
     return [(key[0], nodes) for key, nodes in grouped.items()]
 
 
+def _link_weights(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> dict[tuple[str, str], dict[str, float | str]]:
+    """Weights by (role IRI, node IRI), from the ``link-weights`` query."""
+    found: dict[tuple[str, str], dict[str, float | str]] = defaultdict(dict)
+    for row in select(graph, "link-weights", {"role": list(roles)}):
+        weights = found[(str(row.role), str(row.node))]
+        for name in ("importance", "level", "percentage", "amount"):
+            value = getattr(row, name)
+            if value is not None:
+                try:
+                    weights.setdefault(name, float(value.toPython()))
+                except (TypeError, ValueError):
+                    continue
+        if row.esco is not None and weights.get("esco") != "essential":
+            weights["esco"] = str(row.esco)
+    return found
+
+
+def _group_weights(
+    weights: dict[tuple[str, str], dict[str, float | str]], role: str, iris: Sequence[str]
+) -> dict[str, float | str]:
+    """A role's weights of a group of matched nodes: the first node's that has any."""
+    for iri in iris:
+        if found := weights.get((role, iri)):
+            return found
+    return {}
+
+
 def _category_key(name: str) -> tuple[int, str]:
     return (CATEGORY_ORDER.index(name) if name in CATEGORY_ORDER else len(CATEGORY_ORDER), name)
 
@@ -203,13 +234,15 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
         node_labels[str(row.node)] = str(row.nodeLabel)
     role_iris = [str(r) for r in ordered]
     everyone = set(role_iris)
+    weights = _link_weights(graph, ordered)
     by_category: dict[str, list[ComparedNode]] = defaultdict(list)
     for category, group in _merge_matches(graph, linked):
         iris = sorted(group, key=lambda n: (not n.startswith(ROLEGRAPH_IDS), n))
         members = set().union(*(linked[(category, n)] for n in iris))
         label = " \u2248 ".join(dict.fromkeys(node_labels[n] for n in iris))
+        node_weights = {r: dict(w) for r in role_iris if (w := _group_weights(weights, r, iris))}
         by_category[category].append(
-            ComparedNode(iris[0], label, tuple(r for r in role_iris if r in members), tuple(iris[1:]))
+            ComparedNode(iris[0], label, tuple(r for r in role_iris if r in members), tuple(iris[1:]), node_weights)
         )
     categories = []
     shared_total = 0

@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .compare import Comparison
+from .compare import ComparedNode, Comparison
 from .namespaces import prefixed
 from .results import ResultTable, spreadsheet_cell
 
@@ -23,6 +23,7 @@ __all__ = [
     "comparison_csv",
     "comparison_node_count",
     "comparison_text",
+    "comparison_weights_text",
     "result_table_text",
     "short",
     "table_cell",
@@ -166,6 +167,17 @@ def comparison_text(comparison: Comparison, width: int | None = None) -> str:
         row += [str(len(c.unique[r.iri])) for r in comparison.roles]
         rows.append(row)
     lines.append(text_table(headers, rows, width))
+    kinds = {k for c in comparison.categories for n in (*c.shared, *c.partial, *_uniques(comparison, c))
+             for w in n.weights.values() for k in w}  # fmt: skip
+    if kinds:
+        legend = "; ".join(text for key, text in _WEIGHT_LEGEND if key in kinds)
+        lines += [
+            "",
+            textwrap.fill(
+                f'After a node, each role\'s weights in the order of the title ("-": none): {legend}.',
+                width=min(width or 110, 110),
+            ),
+        ]
     for c in comparison.categories:
         lines += ["", f"{c.category} (Jaccard {c.jaccard:.2f})"]
         groups: list[tuple[str, Sequence[Any]]] = [("shared by all", c.shared)]
@@ -180,8 +192,40 @@ def comparison_text(comparison: Comparison, width: int | None = None) -> str:
                 extra = ""
                 if several and title == "shared by some":
                     extra = "  (" + ", ".join(clean(labels[r]) for r in node.roles) + ")"
-                lines.append(f"    - {clean(node.label)}{extra}")
+                weights = comparison_weights_text(node, [r.iri for r in comparison.roles])
+                lines.append(f"    - {clean(node.label)}{extra}" + (f"  ({weights})" if weights else ""))
     return "\n".join(lines)
+
+
+def _uniques(comparison: Comparison, category: Any) -> list[ComparedNode]:
+    return [n for r in comparison.roles for n in category.unique[r.iri]]
+
+
+_WEIGHT_NAMES = (("importance", "importance"), ("level", "level"), ("esco", "ESCO"), ("percentage", "share %"),
+                 ("amount", "amount"))  # fmt: skip
+_WEIGHT_LEGEND = (
+    ("importance", "O*NET importance (1 to 5) of what it rates, also below the 3 that makes a link"),
+    ("level", "O*NET level (0 to 7)"),
+    ("esco", "ESCO essential or optional"),
+    ("percentage", "the share of respondents reporting an education level"),
+    ("amount", "a salary's amount"),
+)
+
+
+def comparison_weights_text(node: ComparedNode, roles: Sequence[str]) -> str:
+    """A compared node's weights, each role's in ``roles`` order: "importance 4.38 / 2.50, level 4.38 / 3.00"."""
+    parts = []
+    for key, name in _WEIGHT_NAMES:
+        values = [node.weights.get(role, {}).get(key) for role in roles]
+        if all(v is None for v in values):
+            continue
+        shown = [
+            "-" if v is None else f"{v:,.0f}" if key == "amount" and isinstance(v, float) else
+            f"{v:.2f}" if isinstance(v, float) else str(v)
+            for v in values
+        ]  # fmt: skip
+        parts.append(f"{name} {' / '.join(shown)}")
+    return ", ".join(parts)
 
 
 def comparison_node_count(comparison: Comparison) -> int:

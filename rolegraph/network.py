@@ -22,6 +22,7 @@ from .compare import Comparison, _category_key, compare_roles
 from .engines import QueryEngine, as_engine, select
 from .errors import InputError
 from .graph import KIND_BY_CATEGORY, comparison_graph
+from .profile import role_sources
 from .results import ResultTable
 from .roles import list_roles
 
@@ -40,7 +41,8 @@ __all__ = [
 
 def _citation_text(row: Any) -> str:
     if row.heading is None:
-        return str(row.sourceTitle)
+        file = getattr(row, "file", None)
+        return f"{row.sourceTitle}, {file}" if file is not None else str(row.sourceTitle)
     line = f", line {int(row.line)}" if row.line is not None else ""
     return f'"{row.heading}" para. {int(row.paragraph)}{line}'
 
@@ -67,7 +69,13 @@ def link_citations(graph: Graph | QueryEngine, comparison: Comparison) -> dict[t
                     text = f"issuer named at {_citation_text(row)}"
                     if text not in found[(role.iri, str(row.value))]:
                         found[(role.iri, str(row.value))].append(text)
-    return dict(found)
+    return {key: _precise(texts) for key, texts in found.items()}
+
+
+def _precise(texts: list[str]) -> list[str]:
+    """``texts`` without a release cited as a whole where one of its files is cited too (ESCO's essential and
+    optional links have no statement; the same skill's rg:requiresSkill link names its file)."""
+    return [t for t in texts if not any(other.startswith(t + ", ") for other in texts)]
 
 
 def comparison_network(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> nx.MultiGraph:
@@ -75,7 +83,18 @@ def comparison_network(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> n
     comparison = compare_roles(graph, roles)
     network = comparison_graph(comparison, link_citations(graph, comparison))
     network.graph["summary"] = comparison_summary(comparison)
+    _cite_roles(graph, network, [URIRef(r.iri) for r in comparison.roles])
     return network
+
+
+def _cite_roles(graph: Graph | QueryEngine, network: nx.MultiGraph, roles: Sequence[Identifier]) -> None:
+    """Give the nodes of ``roles`` that have no citation the sources of their facts (an imported role: its release
+    and the files read; a role of the article: the article)."""
+    wanted = [URIRef(str(r)) for r in roles if str(r) in network and not network.nodes[str(r)].get("citations")]
+    if not wanted:
+        return
+    for role, citations in role_sources(graph, wanted).items():
+        network.nodes[str(role)]["citations"] = [str(c) for c in citations]
 
 
 def whole_network(graph: Graph | QueryEngine) -> nx.MultiGraph:
@@ -254,6 +273,7 @@ def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int =
                       categories=categories.get(node, []), citations=list(dict.fromkeys(entries)))  # fmt: skip
     for r, category, node in sorted(edges, key=lambda e: (_category_key(e[1]), str(e[0]), str(e[2]))):
         near.add_edge(str(r), str(node), key=category, category=category, citations=list(citations.get((r, node), ())))
+    _cite_roles(engine, near, sorted((x for x in anchors if x in profiled or x == role), key=str)[:CITED_LIMIT])
     return near
 
 
@@ -279,7 +299,7 @@ def _citations(
                     text = f"issuer named at {_citation_text(row)}"
                     if text not in found[(role, row.value)]:
                         found[(role, row.value)].append(text)
-    return dict(found)
+    return {key: _precise(texts) for key, texts in found.items()}
 
 
 def comparison_summary(comparison: Comparison) -> dict[str, Any]:

@@ -246,7 +246,7 @@ def test_quotes_in_onet_text_are_ordinary_characters(tmp_path: Path) -> None:
     _rewrite(folder / "Task Statements.txt", lambda t: t.replace(task, 'Plan "and coordinate productions.', 1))
     assert run("--store", str(tmp_path / "store"), "import", "onet", str(folder)).returncode == 0
     shown = run("--store", str(tmp_path / "store"), "show", "27-2012.00").stdout
-    assert '- Plan "and coordinate productions.  [O*NET 99.9 Database]' in shown
+    assert '- Plan "and coordinate productions.  [O*NET 99.9 Database, Task Statements.txt]' in shown
 
 
 def test_an_identifier_that_cannot_be_an_iri(tmp_path: Path) -> None:

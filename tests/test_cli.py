@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from rolegraph.cli import main
 
-from .conftest import DATA
+from .conftest import DATA, ONET_RELEASE
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -71,11 +71,76 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert salary["citations"] == [
         {
             "source": "Production Manager vs. Producer: What Are the Differences?",
+            "file": None,
             "heading": "Production Manager vs. Producer",
             "paragraph": 9,
             "line": 43,
         }
     ]
+
+
+def test_show_imported_roles_with_weights_facts_and_files(capsys: pytest.CaptureFixture[str], mini_store: Path) -> None:
+    code, out, _ = run(capsys, "--store", str(mini_store), "show", "27-2012.00")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1] == "Job zone: 4 of 5, Considerable Preparation Needed  [O*NET 99.9 Database, Job Zones.txt]"
+    assert lines[2] == "Alternate titles (2): Producer, Production Manager  [O*NET 99.9 Database, Alternate Titles.txt]"
+    skills = lines[lines.index("Skills (3)") + 1 :: 2][:3]
+    assert skills == [
+        "  - Active Listening  importance 4.00/5, level 4.50/7  [O*NET 99.9 Database, Skills.txt]",
+        "  - Management of Financial Resources  importance 3.50/5, level 3.90/7  [O*NET 99.9 Database, Skills.txt]",
+        "  - Speaking  importance 3.25/5  [O*NET 99.9 Database, Skills.txt]",
+    ]
+    assert "  - Fine Arts  importance 4.20/5, level 5.00/7  [O*NET 99.9 Database, Knowledge.txt]" in lines
+    assert "      every level reported: Bachelor's Degree 72.50 %, Post-Baccalaureate Certificate 27.50 %" in lines
+    assert lines[lines.index("Related occupations (1)") + 1] == (
+        "  - Industrial Production Managers (11-3051.00)  Primary-Short #1  "
+        "[O*NET 99.9 Database, Related Occupations.txt]"
+    )
+    assert "no citation" not in out and "rg:" not in out
+    code, out, _ = run(capsys, "--store", str(mini_store), "show", "http://data.europa.eu/esco/occupation/p1")
+    assert "  - manage budgets  essential  [ESCO v9, occupationSkillRelations.csv]" in out
+    assert out.index("manage budgets") < out.index("copyright legislation")  # essential first
+
+
+def test_show_json_carries_every_weight_as_numbers(capsys: pytest.CaptureFixture[str], mini_store: Path) -> None:
+    code, out, _ = run(capsys, "--store", str(mini_store), "show", "27-2012.00", "--format", "json")
+    document = json.loads(out)
+    assert code == 0
+    assert [(e["label"], e["weights"]) for e in document["categories"]["Skills"]][:2] == [
+        ("Active Listening", {"importance": 4.0, "level": 4.5}),
+        ("Management of Financial Resources", {"importance": 3.5, "level": 3.9}),
+    ]
+    assert document["categories"]["Skills"][0]["citations"][0]["file"] == "Skills.txt"
+    assert document["job_zone"]["zone"] == 4 and document["job_zone"]["meaning"] == "Considerable Preparation Needed"
+    assert document["alternate_titles"]["count"] == 2 and document["alternate_titles"]["titles"][0] == "Producer"
+    assert [(r["code"], r["tier"], r["index"]) for r in document["related_occupations"]] == [
+        ("11-3051.00", "Primary-Short", 1)
+    ]
+    assert [(e["code"], e["percentage"]) for e in document["education_shares"]] == [("RL-6", 72.5), ("RL-7", 27.5)]
+    assert document["categories"]["Education"][0]["weights"] == {"percentage": 72.5}
+
+
+def test_show_on_the_real_release_gives_skills_txt_importance(
+    capsys: pytest.CaptureFixture[str], real_store: Path
+) -> None:
+    import csv as csvmodule
+
+    with (ONET_RELEASE / "Skills.txt").open(encoding="utf-8", newline="") as handle:
+        rows = list(csvmodule.DictReader(handle, delimiter="\t"))
+    rated = {
+        r["Element Name"]: float(r["Data Value"])
+        for r in rows
+        if r["O*NET-SOC Code"] == "27-2012.00" and r["Scale ID"] == "IM" and r["Recommend Suppress"] != "Y"
+    }
+    code, out, _ = run(capsys, "--store", str(real_store), "show", "27-2012.00", "--format", "json")
+    assert code == 0
+    shown = {e["label"]: e["weights"]["importance"] for e in json.loads(out)["categories"]["Skills"]}
+    assert shown == {name: value for name, value in rated.items() if value >= 3}
+    assert shown["Active Listening"] == rated["Active Listening"]
+    assert list(shown.values()) == sorted(shown.values(), reverse=True)
+    code, out, _ = run(capsys, "--store", str(real_store), "show", "27-2012.00")
+    assert "no citation" not in out and "[O*NET 29.0 Database, Skills.txt]" in out
 
 
 def test_unknown_role_exits_2_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:

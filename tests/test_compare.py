@@ -4,13 +4,17 @@ and comparisons behave as set comparisons must."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
 import rolegraph
 from rolegraph.api import RoleGraph
 from rolegraph.compare import Comparison
+from rolegraph.display import comparison_node_count, comparison_text, comparison_weights_text
 from rolegraph.errors import InputError
+from rolegraph.network import comparison_network
 
 ID = "https://w3id.org/rolegraph/id/"
 PM, PRODUCER, ACTOR = ID + "role/production-manager", ID + "role/producer", ID + "role/actor"
@@ -146,3 +150,49 @@ def test_similar_roles_are_ranked(g: RoleGraph) -> None:
     jaccards = [s.jaccard for s in ranked]
     assert jaccards == sorted(jaccards, reverse=True)
     assert len(g.similar("Production Manager", limit=2)) <= 2
+
+
+ONET = ID + "onet/occupation/"
+
+
+def test_imported_weights_show_the_difference_and_change_no_count(mini_store: Path) -> None:
+    with rolegraph.open_store(mini_store) as store:
+        comparison = store.compare("27-2012.00", "11-3051.00")
+        network = comparison_network(store.engine, [URIRef(ONET + "27-2012.00"), URIRef(ONET + "11-3051.00")])
+    a, b = ONET + "27-2012.00", ONET + "11-3051.00"
+    (listening,) = comparison.category("skills").shared
+    assert listening.weights == {a: {"importance": 4.0, "level": 4.5}, b: {"importance": 3.75, "level": 4.0}}
+    (arts,) = comparison.category("knowledge").unique[a]  # 11-3051.00 rates it 1.5: below a link, still shown
+    assert arts.weights[b] == {"importance": 1.5, "level": 1.0}
+    assert comparison_weights_text(arts, [a, b]) == "importance 4.20 / 1.50, level 5.00 / 1.00"
+    education = {n.label: n.weights for n in comparison.category("education").unique[b]}
+    assert education["High School Diploma"][b] == {"percentage": 48.0}
+    # What counts is what the page draws: weights add nothing to count.
+    assert (len(comparison.category("skills").shared), comparison.category("skills").size) == (1, 3)
+    assert comparison_node_count(comparison) == network.number_of_nodes() == 13
+    document = json.loads(json.dumps(comparison.to_dict()))
+    skills = next(c for c in document["categories"] if c["category"] == "skills")
+    assert skills["shared"][0]["weights"][b]["importance"] == 3.75
+    # The page cites every node, the imported roles by their release and files.
+    assert all(data["citations"] for _, data in network.nodes(data=True))
+    assert "O*NET 99.9 Database, Skills.txt" in network.nodes[a]["citations"]
+
+
+def test_esco_weights_and_salary_amounts(mini_store: Path, pair: Comparison) -> None:
+    p1, p2 = "http://data.europa.eu/esco/occupation/p1", "http://data.europa.eu/esco/occupation/p2"
+    with rolegraph.open_store(mini_store) as store:
+        comparison = store.compare(p1, p2)
+    shared = comparison.category("skills").shared
+    assert [(n.label, n.weights[p1]["esco"], n.weights[p2]["esco"]) for n in shared] == [
+        ("manage budgets", "essential", "essential")
+    ]
+    (salary,) = pair.category("salary").unique[PRODUCER]
+    assert salary.weights == {PRODUCER: {"amount": 62193.0}}
+
+
+def test_comparison_text_gives_the_weights_in_role_order(mini_store: Path) -> None:
+    with rolegraph.open_store(mini_store) as store:
+        text = comparison_text(store.compare("27-2012.00", "11-3051.00"), 100)
+    assert "    - Active Listening  (importance 4.00 / 3.75, level 4.50 / 4.00)" in text.splitlines()
+    head = text.split("\n\nduties")[0]
+    assert all(len(line) <= 100 for line in head.splitlines()[2:])  # the table and its legend

@@ -45,6 +45,9 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "rank-similar-roles": [{"role": PRODUCER}, {"role": PM}, {"role": ACTOR}],
     "citations": [{"role": PRODUCER}, {"role": PM, "value": URIRef(ID + "duty/hire-crew")}],
     "collaborators": [{"role": PRODUCER}, {"role": PM}],
+    "role-facts": [{"role": [ACTOR, PRODUCER]}, {"role": [PM]}],
+    "role-sources": [{"role": [PM, PRODUCER, ACTOR]}],
+    "link-weights": [{"role": [PM, PRODUCER]}, {"role": [ACTOR]}],
 }
 
 NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float}

@@ -214,6 +214,29 @@ def test_collaborators(g: RoleGraph) -> None:
     ]
 
 
+def test_role_facts(g: RoleGraph) -> None:
+    rows = g.query("role-facts", role=["Actor", "Producer"])
+    assert [(str(r.role).removeprefix(ID), str(r.fact), str(r.value), r.sourceTitle) for r in rows] == [
+        ("role/actor", "alternate title", "Cast member", None)  # the shipped graph says nothing of where it is from
+    ]
+
+
+def test_role_sources(g: RoleGraph) -> None:
+    rows = g.query("role-sources", role=["Producer", "Production Manager"])
+    assert [(str(r.role).removeprefix(ID), str(r.sourceTitle), r.file) for r in rows] == [
+        ("role/producer", "Production Manager vs. Producer: What Are the Differences?", None),
+        ("role/production-manager", "Production Manager vs. Producer: What Are the Differences?", None),
+    ]
+
+
+def test_link_weights(g: RoleGraph) -> None:
+    rows = g.query("link-weights", role=["Production Manager", "Producer"])
+    assert [(str(r.role).removeprefix(ID), str(r.node).removeprefix(ID), float(r.amount)) for r in rows] == [
+        ("role/producer", "salary/producer-average", 62193.0),
+        ("role/production-manager", "salary/production-manager-average", 73786.0),
+    ]
+
+
 def test_every_named_query_has_a_test_here() -> None:
     from rolegraph.queries import query_names
 

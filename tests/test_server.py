@@ -422,7 +422,9 @@ def test_landing_page_lists_roles_and_sources(served: str) -> None:
 def test_role_page(served: str) -> None:
     answer = fetch(served, "GET", "/role/" + urllib.parse.quote(f"{ONET}27-2012.00", safe=""))
     assert answer.status == 200
-    assert "Plan and coordinate productions." in answer.text() and "[O*NET 99.9 Database]" in answer.text()
+    assert "Plan and coordinate productions." in answer.text()
+    assert "[O*NET 99.9 Database, Task Statements.txt]" in answer.text()
+    assert 'Active Listening <span class="muted">importance 4.00/5, level 4.50/7</span>' in answer.text()
     by_name = fetch(served, "GET", "/role/Production%20Manager")
     assert by_name.status == 200 and "Job Duties" in by_name.text()
     assert fetch(served, "GET", "/role/no-such-role-anywhere").status == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
+from collections.abc import Sequence
 
 import click
 
@@ -12,6 +13,8 @@ from ..compare import compare_roles
 from ..display import clean as _clean
 from ..display import comparison_csv, comparison_text, terminal_width
 from ..errors import InputError
+from ..namespaces import RG
+from ..profile import Citation, RoleProfile
 from ..results import (
     json_text,
     spreadsheet_cell,
@@ -45,50 +48,134 @@ def roles(ctx: click.Context, show_all: bool, fmt: str) -> None:
         click.echo(f"\n{len(rows)} role(s).")
 
 
+ALTERNATE_TITLES_SHOWN = 8
+"""How many alternate titles ``show`` prints in text (JSON has them all)."""
+
+
+def _citation_record(c: Citation) -> dict[str, object]:
+    return {"source": c.source, "file": c.file, "heading": c.heading, "paragraph": c.paragraph, "line": c.line}
+
+
+def _cited(citations: Sequence[Citation]) -> str:
+    return "; ".join(str(c) for c in citations) or "no citation"
+
+
+def _short_level(label: str) -> str:
+    """An education level's name without O*NET's explanation ("High School Diploma - or the equivalent ...")."""
+    return label.split(" - ", 1)[0]
+
+
+def _profile_document(profile: RoleProfile) -> dict[str, object]:
+    """``show --format json``: every entry with its weights as numbers, and the role's own facts."""
+    zone = profile.job_zone
+    zone_facts = profile.facts_of("job zone")
+    titles = profile.facts_of("alternate title")
+    return {
+        "role": str(profile.role),
+        "label": profile.label,
+        "definition": profile.definition,
+        "job_zone": (
+            {"zone": zone[0], "meaning": zone[1], "citations": [_citation_record(c) for c in zone_facts[0].citations]}
+            if zone is not None
+            else None
+        ),
+        "alternate_titles": {
+            "count": len(titles),
+            "titles": [f.label for f in titles],
+            "citations": [_citation_record(c) for c in sorted({c for f in titles for c in f.citations}, key=str)],
+        },
+        "related_occupations": [
+            {
+                "iri": f.value,
+                "label": f.label,
+                "code": f.code,
+                "tier": f.tier[0],
+                "index": f.tier[1],
+                "citations": [_citation_record(c) for c in f.citations],
+            }
+            for f in profile.facts_of("related occupation")
+        ],
+        "education_shares": [
+            {
+                "iri": f.value,
+                "label": f.label,
+                "code": f.code,
+                "percentage": f.number,
+                "note": f.note,
+                "citations": [_citation_record(c) for c in f.citations],
+            }
+            for f in profile.facts_of("education share")
+        ],
+        "categories": {
+            category: [
+                {
+                    "value": str(e.value),
+                    "label": e.label,
+                    "weights": dict(e.weights),
+                    "details": list(e.details),
+                    "citations": [_citation_record(c) for c in e.citations],
+                }
+                for e in entries
+            ]
+            for category, entries in profile.by_category().items()
+        },
+        "sources": [_citation_record(c) for c in profile.sources],
+    }
+
+
+def _profile_text(profile: RoleProfile) -> list[str]:
+    """``show`` as text: the role's own facts, then each category heaviest first with weights and citations."""
+    lines = [f"{profile.label}  <{profile.role}>"]
+    if profile.definition:
+        lines.append(profile.definition)
+    if (zone := profile.job_zone) is not None:
+        cited = _cited(profile.facts_of("job zone")[0].citations)
+        lines.append(f"Job zone: {zone[0]} of 5, {zone[1]}  [{cited}]")
+    titles = profile.facts_of("alternate title")
+    if titles:
+        shown = ", ".join(f.label for f in titles[:ALTERNATE_TITLES_SHOWN])
+        more = f", and {len(titles) - ALTERNATE_TITLES_SHOWN} more" if len(titles) > ALTERNATE_TITLES_SHOWN else ""
+        cited = _cited(sorted({c for f in titles for c in f.citations}, key=str))
+        lines.append(f"Alternate titles ({len(titles)}): {shown}{more}  [{cited}]")
+    shares = profile.facts_of("education share")
+    for category, entries in profile.by_category().items():
+        lines += ["", f"{category} ({len(entries)})"]
+        for entry in entries:
+            weight = entry.weight_text
+            if entry.property == RG.requiresEducation and shares and "percentage" in entry.weights:
+                weight += " (most reported)"
+            lines.append(f"  - {entry.label}" + (f"  {weight}" if weight else "") + f"  [{_cited(entry.citations)}]")
+            lines += [f"      {detail}" for detail in entry.details]
+            if entry.property == RG.requiresEducation and shares and "percentage" in entry.weights:
+                reported = ", ".join(f"{_short_level(f.label)} {f.number:.2f} %" for f in shares)
+                lines.append(f"      every level reported: {reported}")
+    related = profile.facts_of("related occupation")
+    if related:
+        lines += ["", f"Related occupations ({len(related)})"]
+        for fact in related:
+            code = f" ({fact.code})" if fact.code else ""
+            note = f"  {fact.note}" if fact.note else ""
+            lines.append(f"  - {fact.label}{code}{note}  [{_cited(fact.citations)}]")
+    sources = sorted({c.source for e in profile.entries for c in e.citations} | {c.source for c in profile.sources})
+    if sources:
+        lines += ["", "Sources: " + "; ".join(sources)]
+    return lines
+
+
 @cli.command()
 @click.argument("role")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def show(ctx: click.Context, role: str, fmt: str) -> None:
-    """Print everything the graph knows about ROLE (a label, alternative label, IRI or local name)."""
+    """Print everything the graph knows about ROLE (a label, alternative label, IRI or local name): each kind of
+    fact under its heading, heaviest first, with its weights (O*NET importance and level, ESCO essential or
+    optional, education shares) and where it was said."""
     profile = _graph(ctx).profile(role)
-    grouped = profile.by_category()
     if fmt == "json":
-        document = {
-            "role": str(profile.role),
-            "label": profile.label,
-            "definition": profile.definition,
-            "categories": {
-                category: [
-                    {
-                        "value": str(e.value),
-                        "label": e.label,
-                        "details": list(e.details),
-                        "citations": [
-                            {"source": c.source, "heading": c.heading, "paragraph": c.paragraph, "line": c.line}
-                            for c in e.citations
-                        ],
-                    }
-                    for e in entries
-                ]
-                for category, entries in grouped.items()
-            },
-        }
-        click.echo(json_text(document, indent=2))
+        click.echo(json_text(_profile_document(profile), indent=2))
         return
-    click.echo(f"{_clean(profile.label)}  <{_clean(profile.role)}>")
-    if profile.definition:
-        click.echo(_clean(profile.definition))
-    sources = sorted({c.source for e in profile.entries for c in e.citations})
-    for category, entries in grouped.items():
-        click.echo(f"\n{category} ({len(entries)})")
-        for entry in sorted(entries, key=lambda e: e.label.casefold()):
-            cited = "; ".join(str(c) for c in entry.citations) or "no citation"
-            click.echo(f"  - {_clean(entry.label)}  [{_clean(cited)}]")
-            for detail in entry.details:
-                click.echo(f"      {_clean(detail)}")
-    if sources:
-        click.echo("\nSources: " + "; ".join(_clean(s) for s in sources))
+    for line in _profile_text(profile):
+        click.echo(_clean(line))
 
 
 @cli.command()
