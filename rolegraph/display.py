@@ -193,7 +193,11 @@ def comparison_text(comparison: Comparison, width: int | None = None) -> str:
                 if several and title == "shared by some":
                     extra = "  (" + ", ".join(clean(labels[r]) for r in node.roles) + ")"
                 weights = comparison_weights_text(node, [r.iri for r in comparison.roles])
-                lines.append(f"    - {clean(node.label)}{extra}" + (f"  ({weights})" if weights else ""))
+                line = f"    - {clean(node.label)}{extra}" + (f"  ({weights})" if weights else "")
+                if width is not None and len(line) > width:  # a terminal: wrap at words, the label's text indented
+                    lines += textwrap.wrap(line, width, subsequent_indent="      ", break_long_words=False)
+                else:
+                    lines.append(line)
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ Queries run here; the projection itself (:mod:`rolegraph.graph`) stays a pure fu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -22,7 +22,7 @@ from .compare import Comparison, _category_key, compare_roles
 from .engines import QueryEngine, as_engine, select
 from .errors import InputError
 from .graph import KIND_BY_CATEGORY, comparison_graph
-from .profile import role_sources
+from .profile import role_sources, weight_text
 from .results import ResultTable
 from .roles import list_roles
 
@@ -69,7 +69,16 @@ def link_citations(graph: Graph | QueryEngine, comparison: Comparison) -> dict[t
                     text = f"issuer named at {_citation_text(row)}"
                     if text not in found[(role.iri, str(row.value))]:
                         found[(role.iri, str(row.value))].append(text)
-    return {key: _precise(texts) for key, texts in found.items()}
+    weighed = {(r, n.iri): w for c in comparison.categories for n in (*c.shared, *c.partial, *(x for u in
+               c.unique.values() for x in u)) for r, w in n.weights.items()}  # fmt: skip
+    return {key: _weighed(_precise(texts), weighed.get(key)) for key, texts in found.items()}
+
+
+def _weighed(texts: list[str], weights: Mapping[str, float | str] | None) -> list[str]:
+    """The citations of a link with its weights after the first ("O*NET 29.0 Database, Skills.txt (importance
+    4.38/5, level 4.38/7)"), so that the page's panel shows them."""
+    text = weight_text(weights or {})
+    return [f"{texts[0]} ({text})", *texts[1:]] if texts and text else texts
 
 
 def _precise(texts: list[str]) -> list[str]:

@@ -53,8 +53,9 @@ def test_import_then_use_the_store(tmp_path: Path) -> None:
     html = run(store, "compare", "27-2012.00", "http://data.europa.eu/esco/occupation/p1", "--html", str(page))
     assert html.returncode == 0, html.stderr
     text = page.read_text(encoding="utf-8")
-    assert '"citations":["ESCO v9, occupationSkillRelations.csv"]' in text
-    assert '"citations":["O*NET 99.9 Database, Skills.txt"]' in text
+    assert '"citations":["ESCO v9, occupationSkillRelations.csv (essential)"]' in text
+    assert '"citations":["O*NET 99.9 Database, Technology Skills.txt"]' in text
+    assert '"citations":["O*NET 99.9 Database, Skills.txt (importance 4.00/5, level 4.50/7)"]' in text
 
 
 def test_a_folder_that_is_not_a_release(tmp_path: Path) -> None:

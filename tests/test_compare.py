@@ -176,6 +176,11 @@ def test_imported_weights_show_the_difference_and_change_no_count(mini_store: Pa
     # The page cites every node, the imported roles by their release and files.
     assert all(data["citations"] for _, data in network.nodes(data=True))
     assert "O*NET 99.9 Database, Skills.txt" in network.nodes[a]["citations"]
+    listening_panel = network.nodes[ONET.replace("occupation/", "element/") + "2.A.1.b"]["citations"]
+    assert listening_panel == [
+        "Producers and Directors: O*NET 99.9 Database, Skills.txt (importance 4.00/5, level 4.50/7)",
+        "Industrial Production Managers: O*NET 99.9 Database, Skills.txt (importance 3.75/5, level 4.00/7)",
+    ]
 
 
 def test_esco_weights_and_salary_amounts(mini_store: Path, pair: Comparison) -> None:
@@ -194,5 +199,15 @@ def test_comparison_text_gives_the_weights_in_role_order(mini_store: Path) -> No
     with rolegraph.open_store(mini_store) as store:
         text = comparison_text(store.compare("27-2012.00", "11-3051.00"), 100)
     assert "    - Active Listening  (importance 4.00 / 3.75, level 4.50 / 4.00)" in text.splitlines()
-    head = text.split("\n\nduties")[0]
-    assert all(len(line) <= 100 for line in head.splitlines()[2:])  # the table and its legend
+    assert all(len(line) <= 100 for line in text.splitlines()[2:])  # all but the title and the overall line
+    narrow = comparison_text(store_comparison(mini_store), 40).splitlines()
+    at = narrow.index("    - Management of Financial Resources")
+    assert narrow[at + 1 : at + 3] == ["      (importance 3.50 / -, level 3.90 /", "      -)"]
+    assert "    - Management of Financial Resources  (importance 3.50 / -, level 3.90 / -)" in comparison_text(
+        store_comparison(mini_store)
+    )  # no width (a pipe): whole lines
+
+
+def store_comparison(store: Path) -> Comparison:
+    with rolegraph.open_store(store) as g:
+        return g.compare("27-2012.00", "11-3051.00")
