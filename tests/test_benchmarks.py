@@ -70,3 +70,15 @@ def test_load_test_runs(tmp_path: object) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert " 0 errors" in done.stdout and "p99" in done.stdout
+
+
+def test_export_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_export.py"), "--roles", "200", "--rounds", "1",
+         "--old-limit", "30"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("store nt, streamed (export)") and "x the dump" in line for line in lines), lines
+    assert any(line.startswith("built-in nt, streamed") for line in lines), lines
