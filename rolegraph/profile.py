@@ -149,10 +149,10 @@ def weight_text(weights: Mapping[str, Weight]) -> str:
 
 @dataclass(frozen=True)
 class RoleFact:
-    """A fact about the role itself rather than a categorised link: ``kind`` is "job zone", "alternate title",
-    "related occupation", "education share" or "source" (a document, or a release and file, the role's facts come
-    from); ``number`` a share's percentage, ``note`` a related
-    occupation's tier and index ("Primary-Short #1") or an education share's note."""
+    """A fact about the role itself rather than a categorised link: ``kind`` is "description", "job zone",
+    "alternate title", "related occupation", "education share" or "source" (a document, or a release and file, the
+    role's facts come from); ``number`` a share's percentage, ``note`` a related occupation's tier and index
+    ("Primary-Short #1") or an education share's note."""
 
     kind: str
     value: str
@@ -334,9 +334,10 @@ def role_profile(graph: Graph | QueryEngine, role: URIRef) -> RoleProfile:
             )
         )
     label, definition = summaries[0].label, summaries[0].definition
-    return RoleProfile(
-        role, str(label), str(definition) if definition is not None else None, tuple(entries), _facts(graph, role)
-    )
+    facts = _facts(graph, role)
+    if definition is None:  # an imported role's description (O*NET, ESCO) stands in for a definition
+        definition = next((f.value for f in facts if f.kind == "description"), None)
+    return RoleProfile(role, str(label), str(definition) if definition is not None else None, tuple(entries), facts)
 
 
 def _most_precise(citations: set[Citation]) -> set[Citation]:

@@ -83,8 +83,12 @@ def test_show_imported_roles_with_weights_facts_and_files(capsys: pytest.Capture
     code, out, _ = run(capsys, "--store", str(mini_store), "show", "27-2012.00")
     assert code == 0
     lines = out.splitlines()
-    assert lines[1] == "Job zone: 4 of 5, Considerable Preparation Needed  [O*NET 99.9 Database, Job Zones.txt]"
-    assert lines[2] == "Alternate titles (2): Producer, Production Manager  [O*NET 99.9 Database, Alternate Titles.txt]"
+    assert lines[1] == (
+        "Produce or direct stage, television, radio, video, or film productions.  "
+        "[O*NET 99.9 Database, Occupation Data.txt]"
+    )
+    assert lines[2] == "Job zone: 4 of 5, Considerable Preparation Needed  [O*NET 99.9 Database, Job Zones.txt]"
+    assert lines[3] == "Alternate titles (2): Producer, Production Manager  [O*NET 99.9 Database, Alternate Titles.txt]"
     skills = lines[lines.index("Skills (3)") + 1 :: 2][:3]
     assert skills == [
         "  - Active Listening  importance 4.00/5, level 4.50/7  [O*NET 99.9 Database, Skills.txt]",

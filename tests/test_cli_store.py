@@ -214,6 +214,7 @@ def test_show_heads_each_kind_of_fact_by_its_name_with_esco_weights(tmp_path: Pa
     esco = run(store, "show", "http://data.europa.eu/esco/occupation/p1").stdout
     headings = [line for line in esco.splitlines() if line and not line.startswith(" ")][1:]
     assert headings == [
+        "Produces films.  [ESCO v9]",
         "Alternate titles (2): film producer, movie producer  [ESCO v9]",
         "Skills (2)",
         "Sources: ESCO v9",

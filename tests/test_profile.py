@@ -98,6 +98,9 @@ def test_imported_ratings_are_weights_heaviest_first(mini_store: Path) -> None:
 
 def test_imported_role_facts(mini_store: Path) -> None:
     profile = _store_profile(mini_store, "27-2012.00")
+    assert profile.definition == "Produce or direct stage, television, radio, video, or film productions."
+    (description,) = profile.facts_of("description")
+    assert [str(c) for c in description.citations] == ["O*NET 99.9 Database, Occupation Data.txt"]
     assert profile.job_zone == (4, "Considerable Preparation Needed")
     (zone,) = profile.facts_of("job zone")
     assert [str(c) for c in zone.citations] == ["O*NET 99.9 Database, Job Zones.txt"]

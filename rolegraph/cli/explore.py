@@ -127,7 +127,8 @@ def _profile_text(profile: RoleProfile) -> list[str]:
     """``show`` as text: the role's own facts, then each category heaviest first with weights and citations."""
     lines = [f"{profile.label}  <{profile.role}>"]
     if profile.definition:
-        lines.append(profile.definition)
+        described = [f for f in profile.facts_of("description") if f.value == profile.definition]
+        lines.append(profile.definition + (f"  [{_cited(described[0].citations)}]" if described else ""))
     if (zone := profile.job_zone) is not None:
         cited = _cited(profile.facts_of("job zone")[0].citations)
         lines.append(f"Job zone: {zone[0]} of 5, {zone[1]}  [{cited}]")
