@@ -1,4 +1,5 @@
-"""Validate RDF against rolegraph's SHACL shapes (ontology/shapes.ttl) with pySHACL.
+"""Validate RDF against rolegraph's SHACL shapes (ontology/shapes.ttl): files with pySHACL, a store with the shapes
+translated to SPARQL (rolegraph.shapecheck) and run on Oxigraph.
 
 >>> report = validate()
 >>> report.conforms
@@ -8,8 +9,10 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
@@ -18,8 +21,18 @@ from rdflib.term import Node
 from . import resources
 from .namespaces import bind_prefixes
 from .ontology import load_graph, load_vocabulary, parse_into
+from .shapecheck import CheckResult, compile_shapes, run_checks, target_classes
 
-__all__ = ["ValidationIssue", "ValidationReport", "validate", "validate_graph"]
+__all__ = [
+    "StoreReport",
+    "ValidationIssue",
+    "ValidationReport",
+    "check_files_as_sparql",
+    "check_oxigraph",
+    "validate",
+    "validate_graph",
+    "validate_store",
+]
 
 
 @dataclass(frozen=True)
@@ -97,3 +110,80 @@ def validate(files: Sequence[str | os.PathLike[str]] = (), *, with_shipped: bool
                 parse_into(data, path)
         checked = tuple(os.fspath(f) for f in files)
     return validate_graph(data, checked)
+
+
+@dataclass(frozen=True)
+class StoreReport:
+    """The outcome of validating a store with the shapes as SPARQL: one result per check, and the time taken."""
+
+    results: tuple[CheckResult, ...]
+    seconds: float
+    cap: int
+
+    @property
+    def conforms(self) -> bool:
+        """Whether no check found a violation."""
+        return all(result.count == 0 for result in self.results)
+
+    @property
+    def violations(self) -> int:
+        """The violations found (each check counts up to the row cap)."""
+        return sum(result.count for result in self.results)
+
+
+def shapes_graph() -> Graph:
+    """The SHACL shapes (ontology/shapes.ttl) as an rdflib graph."""
+    return parse_into(Graph(), resources.shapes_file())
+
+
+def _subclasses(query: Callable[[str], Iterable[Any]], shapes: Graph) -> dict[str, list[str]]:
+    """Each class the shapes target, with its subclasses in the data (rdfs:subClassOf*)."""
+    found: dict[str, list[str]] = {}
+    for cls in target_classes(shapes):
+        rows = query(f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }}")
+        found[cls] = sorted({cls} | {row["c"].value for row in rows if hasattr(row["c"], "value")})
+    return found
+
+
+def check_oxigraph(
+    store: Any, *, graphs: Sequence[Any] | None = None, union: bool = False, cap: int = 10_000, examples: int = 3
+) -> StoreReport:
+    """Run the shapes as SPARQL over a pyoxigraph store: over the union of ``graphs``, of every named graph
+    (``union``), or its default graph. Raises :class:`rolegraph.shapecheck.UnsupportedShapeError` for shapes the
+    translation cannot express."""
+    started = time.perf_counter()
+    options: dict[str, Any] = {}
+    if union:
+        options["use_default_graph_as_union"] = True
+    elif graphs is not None:
+        options["default_graph"] = list(graphs)
+
+    def query(text: str) -> Iterable[Any]:
+        result: Iterable[Any] = store.query(text, **options)
+        return result
+
+    shapes = shapes_graph()
+    checks = compile_shapes(shapes, _subclasses(query, shapes))
+    results = run_checks(query, checks, cap=cap, examples=examples)
+    return StoreReport(tuple(results), time.perf_counter() - started, cap)
+
+
+def validate_store(path: str | os.PathLike[str], *, cap: int = 10_000, examples: int = 3) -> StoreReport:
+    """Validate what queries of the store at ``path`` read: the current graph of every source."""
+    from .store import RoleStore
+
+    with RoleStore.open(path) as opened:
+        return check_oxigraph(opened.store, graphs=opened.current_graphs(), cap=cap, examples=examples)
+
+
+def check_files_as_sparql(files: Sequence[str | os.PathLike[str]], *, cap: int = 10_000) -> StoreReport:
+    """The SPARQL translation of the shapes run on ``files`` with the vocabulary, in memory (what the tests compare
+    with pySHACL)."""
+    import pyoxigraph as ox
+
+    data = load_vocabulary()
+    for path in files:
+        parse_into(data, path)
+    store = ox.Store()
+    store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return check_oxigraph(store, cap=cap, examples=-1)
