@@ -18,7 +18,7 @@ from ..results import (
     boolean_json,
     boolean_xml,
 )
-from .base import GRAPH_FORMATS, RESULT_FORMATS, _emit_table, _graph, cli
+from .base import GRAPH_FORMATS, RESULT_FORMATS, _emit_table, _graph, _on_built_in_graph, cli
 
 
 @cli.command()
@@ -113,6 +113,11 @@ def sparql(ctx: click.Context, source: TextIO, fmt: str | None, allow_network: b
     if graph_form != (fmt in GRAPH_FORMATS):
         allowed = GRAPH_FORMATS if graph_form else RESULT_FORMATS
         raise InputError(f"--format {fmt} does not fit a {checked.form} query; use one of {', '.join(allowed)}.")
+    obj = ctx.find_object(dict)
+    if allow_network and obj is not None and "graph" not in obj and _on_built_in_graph(ctx) and not obj.get("data"):
+        from ..api import load
+
+        obj["graph"] = load()  # rdflib's engine: the built-in graph's Oxigraph store has no SERVICE client
     try:
         answer = _graph(ctx).sparql(checked.text, allow_network=allow_network, source=source.name)
     except OSError as error:
