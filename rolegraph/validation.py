@@ -172,8 +172,11 @@ def validate_store(path: str | os.PathLike[str], *, cap: int = 10_000, examples:
     """Validate what queries of the store at ``path`` read: the current graph of every source."""
     from .store import RoleStore
 
-    with RoleStore.open(path) as opened:
-        return check_oxigraph(opened.store, graphs=opened.current_graphs(), cap=cap, examples=examples)
+    with RoleStore.open_for_reading(path) as opened:
+        # The store's default graph holds the set union of the current graphs when it is up to date (ten times
+        # faster to read than the list of graphs); the engine says which it reads.
+        graphs = opened.engine().default_graphs
+        return check_oxigraph(opened.store, graphs=graphs, cap=cap, examples=examples)
 
 
 def check_files_as_sparql(files: Sequence[str | os.PathLike[str]], *, cap: int = 10_000) -> StoreReport:

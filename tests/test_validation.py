@@ -148,6 +148,8 @@ def test_store_with_one_bad_triple_reports_exactly_it(
         graph = next(g for g in store.current_graphs() if "/onet/" in g.value)
         zone = ox.Literal("9", datatype=ox.NamedNode(XSD + "integer"))
         store.store.add(ox.Quad(job, ox.NamedNode(RG + "jobZone"), zone, graph))
+        # and in the store's default graph, the union of the current graphs that queries (and validate) read
+        store.store.add(ox.Quad(job, ox.NamedNode(RG + "jobZone"), zone, ox.DefaultGraph()))
     code, out = run(capsys, "--store", str(copy), "validate", "--format", "json")
     assert code == 3, out
     failing = [r for r in json.loads(out)["results"] if r["violations"]]
