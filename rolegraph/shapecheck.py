@@ -30,6 +30,8 @@ __all__ = ["Check", "CheckResult", "UnsupportedShapeError", "Violation", "compil
 
 RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 SH_NS = str(SH)
+WHOLE_STORE_SELECT = URIRef("https://w3id.org/rolegraph/shapes#wholeStoreSelect")
+"""A constraint's query for a whole store, used instead of its sh:select when given (see ontology/shapes.ttl)."""
 
 # Shape triples that carry no constraint (names, messages, grouping) and so need no translation.
 _INERT = {
@@ -237,7 +239,8 @@ class _Compiler:
         for prop in sorted(g.objects(shape, SH.property), key=str):
             yield from self.property_shape(name, target, prop)
         for constraint in g.objects(shape, SH.sparql):
-            select = g.value(constraint, SH.select)
+            # A shape may give the same rule in a form for a whole store (no focus node pre-bound; see shapes.ttl).
+            select = g.value(constraint, WHOLE_STORE_SELECT) or g.value(constraint, SH.select)
             if select is None:
                 raise _fail(name, "a sh:sparql constraint without sh:select")
             message = str(g.value(constraint, SH.message) or message_of or "SPARQL constraint violated")
