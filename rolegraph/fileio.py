@@ -34,40 +34,9 @@ def write_output(target: str | os.PathLike[str], data: bytes) -> Path | None:
     Returns the path written, or None for stdout. Raises :class:`OutputError` naming the path and the reason; a
     regular file is then left as it was, with no temporary file behind.
     """
-    if os.fspath(target) == "-":
-        _write_stdout(data)
-        return None
-    path = Path(target)
-    descriptor = _descriptor(path)
-    if descriptor is not None:
-        _write_descriptor(path, descriptor, data)
-        return path
-    try:
-        info: os.stat_result | None = os.stat(path)  # follows symbolic links: what a write would reach
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write ({error.strerror or error}); nothing was written.") from None
-    if info is not None:
-        if stat.S_ISDIR(info.st_mode):
-            raise OutputError(f"{path}: is a directory; give a file name to write to.")
-        if stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode):
-            _write_stream(path, data)
-            return path
-        if not stat.S_ISREG(info.st_mode):
-            kind = "socket" if stat.S_ISSOCK(info.st_mode) else "block device" if stat.S_ISBLK(info.st_mode) else (
-                "special file")  # fmt: skip
-            raise OutputError(
-                f"{path}: is a {kind}, not a regular file, FIFO or character device; give a file name to write to."
-            )
-    _replace(path, Path(os.path.realpath(path)), data, None if info is None else stat.S_IMODE(info.st_mode))
+    with open_output(target) as (stream, path):
+        stream.write(data)
     return path
-
-
-def _write_stdout(data: bytes) -> None:
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
 
 
 def _descriptor(path: Path) -> int | None:
@@ -84,59 +53,6 @@ def _descriptor(path: Path) -> int | None:
             return None
         current = os.path.normpath(os.path.join(os.path.dirname(current), link))
     return None
-
-
-def _write_descriptor(path: Path, descriptor: int, data: bytes) -> None:
-    try:
-        stdout = sys.stdout.fileno()
-    except (OSError, ValueError):  # standard output has no descriptor (captured in-process)
-        stdout = 1
-    if descriptor == stdout:
-        _write_stdout(data)
-        return
-    try:
-        sys.stderr.flush()
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view) :]
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write to descriptor {descriptor} ({error.strerror or error}).") from None
-
-
-def _write_stream(path: Path, data: bytes) -> None:
-    """Write into a FIFO or character device (opening a FIFO waits for its reader, as a shell's ``>`` does)."""
-    try:
-        with open(path, "wb") as handle:
-            handle.write(data)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write ({error.strerror or error}); the output may be incomplete.") from None
-
-
-def _replace(shown: Path, path: Path, data: bytes, mode: int | None) -> None:
-    """Write ``path`` through a temporary file renamed over it; ``mode`` is the permissions of the file replaced."""
-    directory = path.parent
-    if not directory.is_dir():
-        raise OutputError(f"{shown}: the folder {directory} does not exist; create it first.")
-    temporary: str | None = None
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask  # mkstemp makes files private; new outputs get the usual permissions
-        os.chmod(temporary, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as error:
-        raise OutputError(f"{shown}: cannot write ({error.strerror or error}); nothing was written.") from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 @contextlib.contextmanager
