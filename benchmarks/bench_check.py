@@ -23,9 +23,9 @@ from timing import median_seconds
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import rolegraph
-from rolegraph.engines import OxigraphEngine
-from rolegraph.queries import bind, get_query, query_names
-from rolegraph.safety import _parse, check_query
+from rolegraph.sparql.engines import OxigraphEngine
+from rolegraph.sparql.queries import bind, get_query, query_names
+from rolegraph.sparql.safety import _parse, check_query
 
 ROLE = URIRef("https://w3id.org/rolegraph/id/role/producer")
 

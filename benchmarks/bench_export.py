@@ -32,9 +32,9 @@ import json, resource, sys, time
 import pyoxigraph as ox
 kind, fmt, store_path, target = sys.argv[1:5]
 from rolegraph.export import serialize, write_engine, write_graph
-from rolegraph.ontology import load_graph, load_store
-from rolegraph.store import RoleStore
-from rolegraph.engines import OxigraphEngine
+from rolegraph.model.ontology import load_graph, load_store
+from rolegraph.store.database import RoleStore
+from rolegraph.sparql.engines import OxigraphEngine
 count = 0
 def built_in_store():
     return OxigraphEngine(load_store(), in_memory=True)

@@ -26,10 +26,10 @@ from timing import bounded
 from timing import median_seconds as median
 
 import rolegraph
-from rolegraph.graph import neighbourhood
-from rolegraph.network import comparison_network, neighbourhood_network
-from rolegraph.roles import list_roles
-from rolegraph.store import RoleStore
+from rolegraph.compare.roles import list_roles
+from rolegraph.graph.network import comparison_network, neighbourhood_network
+from rolegraph.graph.projection import neighbourhood
+from rolegraph.store.database import RoleStore
 
 
 @contextmanager

@@ -30,11 +30,11 @@ from timing import bounded
 from timing import median_seconds as median
 
 import rolegraph
-from rolegraph.engines import QueryEngine, select
+from rolegraph.compare.nameindex import FILE_PREFIX, name_index
+from rolegraph.compare.roles import list_roles, resolve_role, suggest_roles
 from rolegraph.errors import UnknownRoleError
-from rolegraph.nameindex import FILE_PREFIX, name_index
-from rolegraph.roles import list_roles, resolve_role, suggest_roles
-from rolegraph.store import RoleStore
+from rolegraph.sparql.engines import QueryEngine, select
+from rolegraph.store.database import RoleStore
 
 KNOWN = "27-2012.00"
 TYPOS = ["Produser", "zzzz", "x", "Production Manger", "video and motion picture produser", "sofware develper"]

@@ -20,7 +20,7 @@ from rdflib import Graph
 from timing import bounded, median_seconds
 
 import rolegraph
-from rolegraph.ontology import parse_into
+from rolegraph.model.ontology import parse_into
 
 PREFIX = "<https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#comment> "
 

@@ -23,8 +23,8 @@ import networkx as nx
 from timing import median_seconds
 
 import rolegraph
-from rolegraph.network import comparison_network
-from rolegraph.render import network_page
+from rolegraph.graph.network import comparison_network
+from rolegraph.graph.render import network_page
 
 KINDS = ["duty", "skill", "certification", "organisation", "education", "environment", "salary", "project type"]
 

@@ -28,11 +28,11 @@ from rdflib import Graph, Literal, URIRef
 from timing import bounded, median_seconds
 
 import rolegraph
-from rolegraph.compare import compare_roles
-from rolegraph.engines import select
-from rolegraph.queries import bind, query_names
-from rolegraph.similarity import similar_roles
-from rolegraph.store import RoleStore
+from rolegraph.compare.comparison import compare_roles
+from rolegraph.compare.similarity import similar_roles
+from rolegraph.sparql.engines import select
+from rolegraph.sparql.queries import bind, query_names
+from rolegraph.store.database import RoleStore
 
 
 def times(work: Callable[[], object], seconds: float, least: int = 5, most: int = 200) -> list[float]:

@@ -24,7 +24,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import rolegraph
-from rolegraph.store import RoleStore
+from rolegraph.store.database import RoleStore
 
 GOAL = 0.15
 """Seconds a whole command on the built-in graph should take."""

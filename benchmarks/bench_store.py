@@ -27,11 +27,11 @@ from timing import bounded
 from timing import median_seconds as median
 
 import rolegraph
-from rolegraph.compare import compare_roles
-from rolegraph.engines import RdflibEngine, from_oxigraph
-from rolegraph.roles import resolve_role
-from rolegraph.similarity import similar_roles
-from rolegraph.store import RoleStore
+from rolegraph.compare.comparison import compare_roles
+from rolegraph.compare.roles import resolve_role
+from rolegraph.compare.similarity import similar_roles
+from rolegraph.sparql.engines import RdflibEngine, from_oxigraph
+from rolegraph.store.database import RoleStore
 
 A, B = "video and motion picture producer", "performance production manager"
 
@@ -44,7 +44,8 @@ and reported as "> limit": rdflib's engine does not finish these queries over a 
 def import_in_subprocess(store: Path, kind: str, folder: Path) -> tuple[float, int, int]:
     """(seconds, triples, peak RSS in MB) of one `rolegraph import` process."""
     code = (
-        "import sys, time, resource; from rolegraph.store import RoleStore; from rolegraph import loading;"
+        "import sys, time, resource; from rolegraph.store.database import RoleStore;"
+        " from rolegraph.importers import loading;"
         f"s = time.perf_counter()\nwith RoleStore.open({str(store)!r}, writable=True) as st:"
         f" r = loading.import_{kind}(st, {str(folder)!r})\n"
         "print(time.perf_counter() - s, r.triples, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"

@@ -33,12 +33,12 @@ sys.path.insert(0, str(REPO))
 
 from rdflib import Graph  # noqa: E402
 
-from rolegraph import resources  # noqa: E402
 from rolegraph.errors import InputError, RolegraphError  # noqa: E402
-from rolegraph.loading import import_esco, import_onet  # noqa: E402
-from rolegraph.ontology import parse_into  # noqa: E402
-from rolegraph.protocol import ProtocolError, read_request  # noqa: E402
-from rolegraph.safety import check_query  # noqa: E402
+from rolegraph.importers.loading import import_esco, import_onet  # noqa: E402
+from rolegraph.model import resources  # noqa: E402
+from rolegraph.model.ontology import parse_into  # noqa: E402
+from rolegraph.serve.protocol import ProtocolError, read_request  # noqa: E402
+from rolegraph.sparql.safety import check_query  # noqa: E402
 
 DATA = REPO / "tests" / "data"
 SEED_TURTLE = next(iter(resources.data_files())).read_bytes()[:6000]
@@ -91,7 +91,7 @@ def main() -> int:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="rolegraph-fuzz-"))
     findings: list[str] = []
-    from rolegraph.store import RoleStore
+    from rolegraph.store.database import RoleStore
 
     opened = RoleStore.open(scratch / "store", writable=True)
     store = opened.__enter__()  # one store for every import example; closed at the end

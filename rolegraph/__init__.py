@@ -7,8 +7,7 @@ rdflib.term.URIRef('https://w3id.org/rolegraph/id/role/production-manager')
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .api import RoleGraph, load, open_store
 from .errors import InputError, RolegraphError
 

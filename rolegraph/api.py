@@ -20,15 +20,15 @@ from types import TracebackType
 
 from rdflib import Graph, URIRef
 
-from .compare import Comparison, compare_roles
-from .engines import Answer, OxigraphEngine, QueryEngine, RdflibEngine
-from .ontology import load_graph, load_store
-from .parameters import Raw, coerce_values
-from .profile import RoleProfile, role_profile
-from .queries import bind, get_query
-from .results import ResultTable
-from .roles import RoleSummary, choose_with_others, find_roles, list_roles
-from .similarity import Similarity, similar_roles
+from .compare.comparison import Comparison, compare_roles
+from .compare.parameters import Raw, coerce_values
+from .compare.profile import RoleProfile, role_profile
+from .compare.roles import RoleSummary, choose_with_others, find_roles, list_roles
+from .compare.similarity import Similarity, similar_roles
+from .model.ontology import load_graph, load_store
+from .sparql.engines import Answer, OxigraphEngine, QueryEngine, RdflibEngine
+from .sparql.queries import bind, get_query
+from .sparql.results import ResultTable
 
 __all__ = ["RoleGraph", "StoreGraph", "load", "open_store"]
 
@@ -66,8 +66,8 @@ class RoleGraph:
 
     def resolve(self, name: str) -> URIRef:
         """The IRI of the role ``name`` means (label, alternative label, code, IRI or local name, any case), by
-        :data:`rolegraph.roles.RESOLUTION_RULE`; raises :class:`rolegraph.roles.AmbiguousRoleError` when roles
-        tie, :class:`rolegraph.errors.UnknownRoleError` (with close names) when none matches."""
+        :data:`rolegraph.compare.roles.RESOLUTION_RULE`; raises :class:`rolegraph.compare.roles.AmbiguousRoleError` when
+        roles tie, :class:`rolegraph.errors.UnknownRoleError` (with close names) when none matches."""
         resolution = choose_with_others(self.engine, name, find_roles(self.engine, name))
         if self.notes is not None and (note := resolution.note()) is not None:
             self.notes(note)
@@ -95,11 +95,11 @@ class RoleGraph:
     ) -> Answer:
         """Run any SELECT, ASK, CONSTRUCT or DESCRIBE (at most ``limit`` rows or triples when given). SERVICE and
         FROM are refused unless ``allow_network``, and without it the query runs where it cannot open a network
-        connection or a file (see :mod:`rolegraph.sandbox`). Raises :class:`rolegraph.errors.InputError` for a
+        connection or a file (see :mod:`rolegraph.sparql.sandbox`). Raises :class:`rolegraph.errors.InputError` for a
         query that does not parse, is refused or cannot run; positions in its message are given as
         ``source:line:column``."""
         from .errors import QueryError
-        from .safety import check_query
+        from .sparql.safety import check_query
 
         checked = check_query(text, allow_network=allow_network, own_graphs=self.engine.graph_names(), source=source)
         dataset: dict[str, list[str]] = {}
@@ -148,7 +148,7 @@ class StoreGraph(RoleGraph):
     end of the block."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        from .store import RoleStore
+        from .store.database import RoleStore
 
         self._stack = ExitStack()
         store = self._stack.enter_context(RoleStore.open_for_reading(path))
@@ -172,12 +172,12 @@ class StoreGraph(RoleGraph):
 
 
 def open_store(path: str | os.PathLike[str] | None = None) -> StoreGraph:
-    """The graph of a persistent store (default: :func:`rolegraph.store.default_store_path`), read-only: a
+    """The graph of a persistent store (default: :func:`rolegraph.store.database.default_store_path`), read-only: a
     :class:`RoleGraph` (the same methods as :func:`load` gives) that holds the store open until it is closed. Use it
     in a with-block, which closes it, or call ``close()``.
 
     >>> import tempfile, rolegraph
-    >>> from rolegraph.store import RoleStore
+    >>> from rolegraph.store.database import RoleStore
     >>> folder = tempfile.mkdtemp()
     >>> with RoleStore.open(folder, writable=True):
     ...     pass
@@ -189,6 +189,6 @@ def open_store(path: str | os.PathLike[str] | None = None) -> StoreGraph:
     True
     >>> g.close()
     """
-    from .store import default_store_path
+    from .store.database import default_store_path
 
     return StoreGraph(path or default_store_path())

@@ -14,9 +14,9 @@ from typing import Any
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .compare import ComparedNode, Comparison
-from .namespaces import prefixed
-from .results import ResultTable, spreadsheet_cell
+from .compare.comparison import ComparedNode, Comparison
+from .model.namespaces import prefixed
+from .sparql.results import ResultTable, spreadsheet_cell
 
 __all__ = [
     "clean",
@@ -243,7 +243,7 @@ def comparison_node_count(comparison: Comparison) -> int:
 
 def comparison_csv(comparison: Comparison) -> str:
     """A comparison as CSV: one row per (category, node), with its membership and the roles linking to it; cells as
-    :func:`rolegraph.results.spreadsheet_cell` writes them (no formulas, no control characters)."""
+    :func:`rolegraph.sparql.results.spreadsheet_cell` writes them (no formulas, no control characters)."""
     labels = {r.iri: r.label for r in comparison.roles}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -34,8 +34,8 @@ from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
 from .errors import InputError, OutputError
-from .namespaces import PREFIXES, bind_prefixes
-from .results import json_text
+from .model.namespaces import PREFIXES, bind_prefixes
+from .sparql.results import json_text
 
 __all__ = [
     "CHUNK_LINES",
@@ -277,8 +277,8 @@ def write_triples(
 
 
 def write_engine(engine: Any, fmt: str, output: BinaryIO, **options: Any) -> int:
-    """Write what queries on ``engine`` (an :class:`rolegraph.engines.OxigraphEngine`) read as their default graph:
-    the union of its default graphs, each triple once (see :func:`write_triples` for ``options``)."""
+    """Write what queries on ``engine`` (an :class:`rolegraph.sparql.engines.OxigraphEngine`) read as their default
+    graph: the union of its default graphs, each triple once (see :func:`write_triples` for ``options``)."""
     store: ox.Store = engine.store
     graphs: list[Any] = [ox.DefaultGraph()] if engine.default_graphs is None else list(engine.default_graphs)
 
@@ -293,7 +293,7 @@ def write_engine(engine: Any, fmt: str, output: BinaryIO, **options: Any) -> int
 def write_graph(graph: Graph, fmt: str, output: BinaryIO, **options: Any) -> int:
     """Write an rdflib graph (a CONSTRUCT answer, the built-in graph with ``--data`` files) with
     :func:`write_triples`."""
-    from .engines import to_oxigraph
+    from .sparql.engines import to_oxigraph
 
     triples = ((to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
     return write_triples(triples, fmt, output, **options)

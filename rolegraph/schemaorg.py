@@ -18,10 +18,10 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from .engines import QueryEngine, select
-from .namespaces import RG
-from .profile import role_profile
-from .results import json_text
+from .compare.profile import role_profile
+from .model.namespaces import RG
+from .sparql.engines import QueryEngine, select
+from .sparql.results import json_text
 
 __all__ = ["occupation_json", "occupation_jsonld"]
 

@@ -21,8 +21,8 @@ __all__ = ["describe_target", "open_graph"]
 
 def describe_target(spec: str | os.PathLike[str] | None) -> str:
     """What ``spec`` names, for messages: the server URL, the store folder, or the built-in graph."""
-    from .remote import store_url
-    from .store import default_store_path
+    from .sparql.remote import store_url
+    from .store.database import default_store_path
 
     if spec is not None and (url := store_url(str(spec))) is not None:
         return url
@@ -37,8 +37,8 @@ def open_graph(
     """The graph ``spec`` names, open for reading for the duration of the with-block. ``spec`` None means the
     per-user store if `rolegraph import` has made one, else the shipped graph (in memory on Oxigraph, the fastest
     path; with ``data`` files added, rdflib's graph, which checks them as it reads them)."""
-    from .remote import SparqlHttpEngine, store_url
-    from .store import RoleStore, default_store_path
+    from .sparql.remote import SparqlHttpEngine, store_url
+    from .store.database import RoleStore, default_store_path
 
     if data:
         if spec is not None:

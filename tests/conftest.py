@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
-from rolegraph.ontology import load_graph
+from rolegraph.model.ontology import load_graph
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -52,8 +52,8 @@ def article_text() -> str:
 @pytest.fixture(scope="session")
 def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with the small O*NET, ESCO and crosswalk fixtures imported beside the shipped graph. Read-only use."""
-    from rolegraph.loading import import_crosswalk, import_esco, import_onet
-    from rolegraph.store import RoleStore
+    from rolegraph.importers.loading import import_crosswalk, import_esco, import_onet
+    from rolegraph.store.database import RoleStore
 
     path = tmp_path_factory.mktemp("mini-store") / "store"
     with RoleStore.open(path, writable=True) as store:
@@ -80,8 +80,8 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextlib.contextmanager
 def serving(server: Any) -> Iterator[str]:
-    """Serve ``server`` (made by :func:`rolegraph.server.make_server`) in a thread; yield its base URL; stop it and
-    its workers afterwards."""
+    """Serve ``server`` (made by :func:`rolegraph.serve.server.make_server`) in a thread; yield its base URL; stop it
+    and its workers afterwards."""
     import threading
 
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -98,7 +98,7 @@ def serving(server: Any) -> Iterator[str]:
 def served(mini_store: Path) -> Iterator[str]:
     """``rolegraph serve`` over :func:`mini_store` on a free loopback port (2 workers, 3 s limit); yields its base
     URL. The server runs in this process, its workers in their own."""
-    from rolegraph.server import ServerSettings, make_server
+    from rolegraph.serve.server import ServerSettings, make_server
 
     with serving(make_server(str(mini_store), ServerSettings(port=0, timeout=3.0, workers=2, queue=1,
                                                              max_rows=500))) as base:  # fmt: skip

@@ -194,9 +194,9 @@ def test_a_missing_column_is_named_and_nothing_is_stored(
 
 def test_hostile_labels_are_inert_on_every_page(tmp_path: Path) -> None:
     """The site's pages (landing, role, compare) and the exported page show hostile labels as text."""
-    from rolegraph.server import ServerSettings, make_server
+    from rolegraph.serve.server import ServerSettings, make_server
 
-    from .test_server import fetch
+    from .serve.test_server import fetch
 
     store = tmp_path / "store"
     esco = tmp_path / "esco"
@@ -315,7 +315,7 @@ def test_a_fifo_is_read_and_an_endless_one_is_cut(tmp_path: Path) -> None:
     writer.wait(timeout=30)
     assert done.returncode == 0, done.stderr
     assert "Role with a byte order mark" in done.stdout
-    from rolegraph.ontology import MAX_FILE_BYTES
+    from rolegraph.model.ontology import MAX_FILE_BYTES
 
     endless = subprocess.Popen(["sh", "-c", f"cat /dev/zero > {shlex.quote(str(fifo))}"], stderr=subprocess.DEVNULL)
     try:
@@ -364,7 +364,7 @@ def test_a_5_mb_literal_in_n_triples_round_trips(tmp_path: Path, monkeypatch: py
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.plugins.parsers import ntriples
 
-    from rolegraph.ontology import parse_into
+    from rolegraph.model.ontology import parse_into
 
     def quadratic(*_args: object) -> None:
         raise AssertionError("rdflib's N-Triples parser was used")

@@ -29,7 +29,7 @@ def test_query_benchmark_runs() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert "cores" in lines[0]
-    from rolegraph.queries import query_names
+    from rolegraph.sparql.queries import query_names
 
     for name in query_names():  # a row per named query, with both engines' figures
         assert any(line.startswith(name + " ") and len(line.split()) >= 7 for line in lines), name

@@ -20,7 +20,7 @@ from rdflib.compare import isomorphic
 from rolegraph.errors import InputError, OutputError
 from rolegraph.export import EXPORT_FORMATS, serialize, write_engine, write_triples
 from rolegraph.fileio import write_output
-from rolegraph.results import ResultTable
+from rolegraph.sparql.results import ResultTable
 
 
 @pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
@@ -31,7 +31,7 @@ def test_export_round_trips(graph: Graph, fmt: str) -> None:
 
 def test_export_is_byte_identical_across_processes() -> None:
     code = (
-        "import sys,hashlib;from rolegraph.ontology import load_graph;from rolegraph.export import serialize;"
+        "import sys,hashlib;from rolegraph.model.ontology import load_graph;from rolegraph.export import serialize;"
         "print([hashlib.sha256(serialize(load_graph(), f)).hexdigest() for f in ('ttl','nt','jsonld')])"
     )
     outputs = {
@@ -186,7 +186,7 @@ def _triples(blank: str) -> list[tuple[Any, Any, Any]]:
 
 
 def _store(path: Path, triples: list[tuple[Any, Any, Any]]) -> Path:
-    from rolegraph.store import RoleStore
+    from rolegraph.store.database import RoleStore
 
     with RoleStore.open(path, writable=True) as store:
         store.load_source(EX + "source", "test", {"title": "test data", "release": "1"}, iter(triples))
@@ -194,7 +194,7 @@ def _store(path: Path, triples: list[tuple[Any, Any, Any]]) -> Path:
 
 
 def _export(path: Path, fmt: str, **options: Any) -> bytes:
-    from rolegraph.store import RoleStore
+    from rolegraph.store.database import RoleStore
 
     out = io.BytesIO()
     with RoleStore.open(path) as store:
@@ -226,7 +226,7 @@ def test_blank_nodes_get_the_labels_canonicalising_the_whole_graph_gives() -> No
 
 
 def test_the_union_of_graphs_is_written_once_per_triple(tmp_path: Path) -> None:
-    from rolegraph.store import RoleStore
+    from rolegraph.store.database import RoleStore
 
     path = _store(tmp_path / "store", _triples("x"))
     with RoleStore.open(path, writable=True) as store:  # the same facts again, as a second source
@@ -334,7 +334,7 @@ def test_sparql_construct_answers_are_sorted_and_canonical(tmp_path: Path) -> No
 
 
 def test_the_real_store_exports_every_triple_once_with_progress(real_store: Path, tmp_path: Path) -> None:
-    from rolegraph.store import RoleStore
+    from rolegraph.store.database import RoleStore
 
     target = tmp_path / "real.nt"
     done = subprocess.run([sys.executable, "-m", "rolegraph", "--store", str(real_store), "export", "--format", "nt",

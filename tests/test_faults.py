@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from rolegraph.store import REGISTRY, RoleStore
+from rolegraph.store.database import REGISTRY, RoleStore
 
 from .conftest import DATA, serving
 
@@ -169,7 +169,7 @@ def test_a_read_only_store_folder(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def tough(mini_store: Path) -> Iterator[tuple[str, Any]]:
-    from rolegraph.server import ServerSettings, make_server
+    from rolegraph.serve.server import ServerSettings, make_server
 
     settings = ServerSettings(port=0, timeout=5.0, workers=2, queue=64, max_rows=100_000, socket_timeout=2.0,
                               head_timeout=2.0, max_connections=24)  # fmt: skip
@@ -187,7 +187,7 @@ def _host(base: str) -> bytes:
 
 
 def _ask(base: str) -> int:
-    from .test_server import get
+    from .serve.test_server import get
 
     return get(base, "ASK { ?s ?p ?o }").status
 
@@ -260,7 +260,7 @@ def test_idle_connections_make_room_for_new_ones(tough: tuple[str, Any]) -> None
 
 
 def test_when_every_place_holds_a_request_new_connections_get_503(tough: tuple[str, Any]) -> None:
-    from .test_server import SLOW, get
+    from .serve.test_server import SLOW, get
 
     base, server = tough
     answers: list[int] = []
@@ -302,7 +302,7 @@ def test_a_10_mb_body(tough: tuple[str, Any]) -> None:
 def burst_server(mini_store: Path) -> Iterator[tuple[str, Any]]:
     """Documented limits for the burst: 2 workers, 8 queue places, 24 connection places; a time limit (60 s) only a
     server that stopped answering reaches."""
-    from rolegraph.server import ServerSettings, make_server
+    from rolegraph.serve.server import ServerSettings, make_server
 
     settings = ServerSettings(port=0, timeout=60.0, workers=2, queue=8, max_connections=24)
     server = make_server(str(mini_store), settings)
@@ -313,7 +313,7 @@ def burst_server(mini_store: Path) -> Iterator[tuple[str, Any]]:
 def _burst(base: str, clients: int, each: int, retry: bool) -> tuple[list[int], list[str]]:
     """``clients`` threads each sending ``each`` queries; with ``retry``, a 503 is sent again after its Retry-After.
     Returns the status of every final answer and the problems seen (a 503 without Retry-After, an error)."""
-    from .test_server import get
+    from .serve.test_server import get
 
     statuses: list[int] = []
     problems: list[str] = []

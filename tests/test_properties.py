@@ -16,11 +16,11 @@ hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is not install
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from rolegraph.compare import compare_roles  # noqa: E402
+from rolegraph.compare.comparison import compare_roles  # noqa: E402
 from rolegraph.errors import InputError, QueryParameterError  # noqa: E402
 from rolegraph.export import serialize  # noqa: E402
-from rolegraph.ontology import load_vocabulary  # noqa: E402
-from rolegraph.queries import bind, get_query, query_names  # noqa: E402
+from rolegraph.model.ontology import load_vocabulary  # noqa: E402
+from rolegraph.sparql.queries import bind, get_query, query_names  # noqa: E402
 
 RG = "https://w3id.org/rolegraph/vocab#"
 ID = "https://example.org/prop/"
@@ -106,7 +106,7 @@ def test_a_role_compared_with_itself_shares_everything(a: Any, name: str) -> Non
 @SETTINGS
 @given(a=role_facts, b=role_facts, name_a=labels, name_b=labels)
 def test_projection_has_a_node_per_rdf_node_and_an_edge_per_link(a: Any, b: Any, name_a: str, name_b: str) -> None:
-    from rolegraph.graph import comparison_graph
+    from rolegraph.graph.projection import comparison_graph
 
     graph, (ra, rb), own = build([a, b], [name_a, name_b])
     comparison = compare_roles(graph, [ra, rb])
@@ -154,7 +154,7 @@ def test_binding_values_are_only_ever_data(text: str) -> None:
     the block, run on its own, gives back exactly the value."""
     import pyoxigraph as ox
 
-    from rolegraph.engines import from_oxigraph
+    from rolegraph.sparql.engines import from_oxigraph
 
     empty = ox.Store()
     for name in query_names():

@@ -21,7 +21,7 @@ def test_readme_python_block_runs(code: str) -> None:
 
 
 def test_readme_table_lists_every_named_query() -> None:
-    from rolegraph.queries import query_names
+    from rolegraph.sparql.queries import query_names
 
     text = (REPO / "README.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([a-z-]+)` \|", text, flags=re.MULTILINE))

@@ -1,6 +1,8 @@
-"""The ``rolegraph`` command: thin click commands over the library. Exit codes: 0 success, 1 internal error,
-2 bad input (usage, files, names; an import that failed and changed nothing), 3 data does not conform to the shapes,
-4 an import was committed but the store could not finish tidying up (a full disk, ...)."""
+"""The ``rolegraph`` command: thin click commands over the library (may import every part of it).
+
+Exit codes: 0 success, 1 internal error, 2 bad input (usage, files, names; an import that failed and changed nothing),
+3 data does not conform to the shapes, 4 an import was committed but the store could not finish tidying up (a full
+disk, ...)."""
 
 from __future__ import annotations
 

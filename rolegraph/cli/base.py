@@ -8,13 +8,13 @@ from typing import Any
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..api import RoleGraph
 from ..display import clean as _clean
 from ..display import result_table_text, terminal_width, text_table
 from ..errors import EndpointError, InputError, UnknownRoleError
 from ..fileio import write_output
-from ..results import (
+from ..sparql.results import (
     ResultTable,
     to_csv,
     to_json,
@@ -64,8 +64,8 @@ def _on_built_in_graph(ctx: click.Context) -> bool:
 
 def _local_store(ctx: click.Context, what: str) -> Path:
     """The folder of the persistent store for a command that only works on one (imports, sources)."""
-    from ..remote import is_store_url
-    from ..store import default_store_path
+    from ..sparql.remote import is_store_url
+    from ..store.database import default_store_path
 
     obj = ctx.find_object(dict)
     assert obj is not None
@@ -98,7 +98,7 @@ class _Commands(click.Group):
                 "codes) come with `rolegraph import onet FOLDER` and `rolegraph import esco FOLDER`."
             ) from None
         except (AttributeError, KeyError, IndexError, TypeError, ValueError) as error:
-            from ..remote import SparqlHttpEngine
+            from ..sparql.remote import SparqlHttpEngine
 
             engine = getattr((ctx.obj or {}).get("graph"), "engine", None)
             if not isinstance(engine, SparqlHttpEngine):

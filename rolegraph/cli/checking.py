@@ -34,7 +34,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], with_shipped: bool, li
     if store is not None and not files:
         _validate_store(store, limit, cap, fmt)
         return
-    from ..validation import validate as run_validation
+    from ..model.validation import validate as run_validation
 
     report = run_validation(files, with_shipped=with_shipped)
     checked = ", ".join(report.checked) or "the shipped data"
@@ -53,7 +53,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], with_shipped: bool, li
 
 
 def _short(term: str | None) -> str:
-    from ..namespaces import PREFIXES
+    from ..model.namespaces import PREFIXES
 
     if term is None:
         return ""
@@ -66,7 +66,7 @@ def _short(term: str | None) -> str:
 
 
 def _validate_store(store: str, limit: int, cap: int, fmt: str) -> None:
-    from ..validation import validate_store
+    from ..store.validation import validate_store
 
     report = validate_store(store, cap=cap, examples=limit)
     failing = [r for r in report.results if r.count]

@@ -25,8 +25,14 @@ def graph_command(
     """Draw the whole graph (on a store of more than 300 roles: rolegraph's own roles), one role's neighbourhood
     (--role R --depth N) or a comparison (--role A --role B), as an HTML page (--html FILE) or as GraphML, GEXF or
     node-link JSON (--format) for Gephi or Cytoscape."""
-    from ..graph import export_graph
-    from ..network import WHOLE_GRAPH_LIMIT, comparison_network, neighbourhood_network, profiled_count, whole_network
+    from ..graph.network import (
+        WHOLE_GRAPH_LIMIT,
+        comparison_network,
+        neighbourhood_network,
+        profiled_count,
+        whole_network,
+    )
+    from ..graph.projection import export_graph
 
     if html_path is None and fmt is None:
         raise InputError("say what to write: --html FILE for the page, or --format graphml|gexf|json.")
@@ -48,7 +54,7 @@ def graph_command(
     else:
         network = comparison_network(graph.engine, iris)
     if html_path is not None:
-        from ..render import network_page
+        from ..graph.render import network_page
 
         _write(html_path, network_page(network), "page")
     if fmt is not None:

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 
 import click
 
-from ..compare import compare_roles
+from ..compare.comparison import compare_roles
+from ..compare.profile import Citation, RoleProfile
 from ..display import clean as _clean
 from ..display import comparison_csv, comparison_text, terminal_width
 from ..errors import InputError
-from ..namespaces import RG
-from ..profile import Citation, RoleProfile
-from ..results import (
+from ..model.namespaces import RG
+from ..sparql.results import (
     json_text,
     spreadsheet_cell,
 )
@@ -193,8 +193,8 @@ def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str, html_path: str
     iris = [graph.resolve(name) for name in roles]
     comparison = compare_roles(graph.engine, iris)
     if html_path is not None:
-        from ..network import comparison_network
-        from ..render import network_page
+        from ..graph.network import comparison_network
+        from ..graph.render import network_page
 
         network = comparison_network(graph.engine, iris)
         _write(html_path, network_page(network), "page")
@@ -213,7 +213,7 @@ def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str, html_path: str
 def resolve(ctx: click.Context, name: str, fmt: str) -> None:
     """List every role NAME can mean (labels, alternative labels, codes) across the loaded sources, best first, and
     say which one commands take it to mean, and by what rule."""
-    from ..roles import RESOLUTION_RULE, AmbiguousRoleError, choose_with_others, find_roles
+    from ..compare.roles import RESOLUTION_RULE, AmbiguousRoleError, choose_with_others, find_roles
 
     engine = _graph(ctx).engine
     found = find_roles(engine, name)

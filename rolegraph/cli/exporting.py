@@ -67,7 +67,7 @@ def export(ctx: click.Context, fmt: str, role: str | None, output: str) -> None:
         if written is not None:
             click.echo(f"Wrote {len(data):,} bytes (schema.org JSON-LD) to {written}.", err=True)
         return
-    from ..engines import OxigraphEngine
+    from ..sparql.engines import OxigraphEngine
 
     graph = _graph(ctx)
     obj = ctx.find_object(dict) or {}

@@ -9,12 +9,12 @@ from typing import Any, TextIO
 import click
 from rdflib import Graph
 
+from ..compare.parameters import parse_bind_options
 from ..errors import InputError
 from ..export import write_graph
 from ..fileio import open_output
-from ..parameters import parse_bind_options
-from ..queries import list_queries
-from ..results import (
+from ..sparql.queries import list_queries
+from ..sparql.results import (
     boolean_json,
     boolean_xml,
 )
@@ -99,7 +99,7 @@ class _QuerySource(click.File):
 @click.pass_context
 def sparql(ctx: click.Context, source: TextIO, fmt: str | None, allow_network: bool) -> None:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query from SOURCE (a file, or - for standard input)."""
-    from ..safety import check_query
+    from ..sparql.safety import check_query
 
     try:
         text = source.read(MAX_QUERY + 1)  # a device or an endless pipe is read no further than this

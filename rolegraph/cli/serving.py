@@ -81,8 +81,8 @@ def serve(
     cors_origins: tuple[str, ...],
 ) -> None:
     """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql and pages (/, /role/NAME, /compare, /query)."""
-    from ..server import LOOPBACK, ServerSettings
-    from ..server import serve as run_server
+    from ..serve.server import LOOPBACK, ServerSettings
+    from ..serve.server import serve as run_server
 
     obj = ctx.find_object(dict) or {}
     if obj.get("data"):

@@ -17,8 +17,9 @@ from .base import _local_store, cli
 @click.pass_context
 def sources(ctx: click.Context) -> None:
     """List the sources loaded in the store: release, date, licence, and the credit line each licence asks for."""
-    from ..remote import is_store_url, remote_sources, store_url
-    from ..store import RoleStore, default_store_path
+    from ..sparql.remote import is_store_url, store_url
+    from ..store.database import RoleStore, default_store_path
+    from ..store.push import remote_sources
 
     obj = ctx.find_object(dict) or {}
     spec = obj.get("store")
@@ -50,8 +51,8 @@ def sources(ctx: click.Context) -> None:
 def _index_names(path: Path) -> None:
     """Build the index of role names of the store's graphs now, so that the first unknown name after a change to
     the store is answered at once (it moves the ~3 s build on the O*NET + ESCO store into the change)."""
-    from ..nameindex import name_index
-    from ..store import RoleStore
+    from ..compare.nameindex import name_index
+    from ..store.database import RoleStore
 
     try:
         with RoleStore.open_for_reading(path) as store:
@@ -69,8 +70,8 @@ def import_group() -> None:
 def _import(
     ctx: click.Context, run: object, source: Path, *, folder: bool, kind: str | None = None, release: str | None = None
 ) -> None:
-    from ..loading import Progress, check_source
-    from ..store import RoleStore
+    from ..importers.loading import Progress, check_source
+    from ..store.database import RoleStore
 
     path = _local_store(ctx, "`rolegraph import`")
     check_source(source, folder=folder, kind=kind, release=release)  # before the store is opened, or made
@@ -116,7 +117,7 @@ def _import(
 @click.pass_context
 def import_onet_command(ctx: click.Context, folder: Path, release: str | None, strict: bool, keep_older: bool) -> None:
     """Import an O*NET database text release from FOLDER."""
-    from ..loading import import_onet
+    from ..importers.loading import import_onet
 
     _import(ctx, lambda store, progress: import_onet(store, folder, release=release, strict=strict, progress=progress,
                                                  keep_older=keep_older),
@@ -133,7 +134,7 @@ def import_onet_command(ctx: click.Context, folder: Path, release: str | None, s
 @click.pass_context
 def import_esco_command(ctx: click.Context, folder: Path, release: str | None, strict: bool, keep_older: bool) -> None:
     """Import an ESCO CSV download (English) from FOLDER."""
-    from ..loading import import_esco
+    from ..importers.loading import import_esco
 
     _import(ctx, lambda store, progress: import_esco(store, folder, release=release, strict=strict, progress=progress,
                                                  keep_older=keep_older),
@@ -146,7 +147,7 @@ def import_esco_command(ctx: click.Context, folder: Path, release: str | None, s
 @click.pass_context
 def import_crosswalk_command(ctx: click.Context, file: Path, strict: bool) -> None:
     """Import a crosswalk CSV (its layout is recognised from the header)."""
-    from ..loading import import_crosswalk
+    from ..importers.loading import import_crosswalk
 
     _import(ctx, lambda store, progress: import_crosswalk(store, file, strict=strict, progress=progress), file,
             folder=False)  # fmt: skip
@@ -158,8 +159,8 @@ def import_crosswalk_command(ctx: click.Context, file: Path, strict: bool) -> No
 def remove(ctx: click.Context, name: str) -> None:
     """Unload a source from the store: every release of it (`remove onet`, `remove esco`, `remove crosswalk`) or one
     release (`remove "O*NET 29.0"`). The shipped graph stays."""
-    from ..loading import find_sources
-    from ..store import RoleStore
+    from ..importers.loading import find_sources
+    from ..store.database import RoleStore
 
     path = _local_store(ctx, "`rolegraph remove`")
     if not (path / "CURRENT").exists():
@@ -192,9 +193,9 @@ def push(ctx: click.Context, endpoint: str, graph_store: str | None, user: str |
     `rolegraph --store sparql+http://... compare ...` runs there."""
     import tempfile
 
-    from ..push import push_store
-    from ..remote import Credentials
-    from ..store import RoleStore
+    from ..sparql.remote import Credentials
+    from ..store.database import RoleStore
+    from ..store.push import push_store
 
     credentials = None
     if user:

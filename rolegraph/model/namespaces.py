@@ -1,0 +1,159 @@
+"""Namespaces: the rolegraph vocabulary as a closed namespace, the data namespaces, and prefix binding.
+
+>>> from rolegraph.model.namespaces import RG
+>>> RG.hasDuty
+rdflib.term.URIRef('https://w3id.org/rolegraph/vocab#hasDuty')
+>>> RG.hasDutty  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+AttributeError: term 'hasDutty' not in namespace 'https://w3id.org/rolegraph/vocab#'
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+__all__ = ["ID", "PREFIXES", "RG", "SCHEMA", "bind_prefixes"]
+
+
+class RG(DefinedNamespace):
+    """The rolegraph vocabulary (ontology/rolegraph.ttl). A test keeps this list equal to the Turtle file."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/rolegraph/vocab#")
+
+    # Classes
+    Certification: URIRef
+    Department: URIRef
+    Duty: URIRef
+    EducationLevel: URIRef
+    EducationRequirement: URIRef
+    EnvironmentAspect: URIRef
+    FieldOfStudy: URIRef
+    Industry: URIRef
+    KnowledgeArea: URIRef
+    LoadedSource: URIRef
+    Organization: URIRef
+    Passage: URIRef
+    ProfiledRole: URIRef
+    ProjectType: URIRef
+    RequirementLevel: URIRef
+    Role: URIRef
+    Salary: URIRef
+    SalaryFactor: URIRef
+    Skill: URIRef
+    SkillFocus: URIRef
+    SourceDocument: URIRef
+    Statistic: URIRef
+    TaskType: URIRef
+    WorkEnvironment: URIRef
+
+    # Object properties
+    currentGraph: URIRef
+    educationLevel: URIRef
+    environmentAspect: URIRef
+    fieldOfStudy: URIRef
+    hasDuty: URIRef
+    hasExternalStakeholder: URIRef
+    hasSalary: URIRef
+    hasSkillFocus: URIRef
+    hasWorkEnvironment: URIRef
+    inIndustry: URIRef
+    issuedBy: URIRef
+    mayAlsoActAs: URIRef
+    recommendedCertification: URIRef
+    relatedOccupation: URIRef
+    requirementLevel: URIRef
+    requiresEducation: URIRef
+    requiresKnowledge: URIRef
+    requiresSkill: URIRef
+    roleLink: URIRef
+    skillFocus: URIRef
+    statistic: URIRef
+    taskType: URIRef
+    usesTechnology: URIRef
+    variesWith: URIRef
+    worksOnProjectType: URIRef
+    worksWith: URIRef
+
+    # Annotation properties
+    comparisonCategory: URIRef
+
+    # Datatype properties
+    creditLine: URIRef
+    importance: URIRef
+    importedAt: URIRef
+    jobZone: URIRef
+    level: URIRef
+    line: URIRef
+    matchSource: URIRef
+    paragraph: URIRef
+    percentage: URIRef
+    release: URIRef
+    sectionHeading: URIRef
+    sha256: URIRef
+
+    # Controlled values
+    average: URIRef
+    core: URIRef
+    creative: URIRef
+    hours: URIRef
+    logistical: URIRef
+    minimum: URIRef
+    preferred: URIRef
+    setting: URIRef
+    supplemental: URIRef
+    travel: URIRef
+
+
+ID = Namespace("https://w3id.org/rolegraph/id/")
+"""Base of the IRIs rolegraph mints for its own data (roles, duties, skills, sources, ...)."""
+
+SCHEMA = SDO
+
+PREFIXES: dict[str, Namespace] = {
+    "rg": Namespace(str(RG._NS)),
+    "role": Namespace(ID + "role/"),
+    "duty": Namespace(ID + "duty/"),
+    "skill": Namespace(ID + "skill/"),
+    "cert": Namespace(ID + "certification/"),
+    "org": Namespace(ID + "organization/"),
+    "edu": Namespace(ID + "education/"),
+    "env": Namespace(ID + "environment/"),
+    "salary": Namespace(ID + "salary/"),
+    "dept": Namespace(ID + "department/"),
+    "project": Namespace(ID + "project-type/"),
+    "field": Namespace(ID + "field-of-study/"),
+    "industry": Namespace(ID + "industry/"),
+    "factor": Namespace(ID + "salary-factor/"),
+    "src": Namespace(ID + "source/"),
+    "schema": Namespace(str(SDO._NS)),
+    "skos": Namespace(str(SKOS._NS)),
+    "prov": Namespace(str(PROV._NS)),
+    "dcterms": Namespace(str(DCTERMS._NS)),
+    "owl": Namespace(str(OWL._NS)),
+    "rdf": Namespace(str(RDF._NS)),
+    "rdfs": Namespace(str(RDFS._NS)),
+    "xsd": Namespace(str(XSD._NS)),
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind rolegraph's prefixes on ``graph`` (replacing clashing ones) and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def prefixed(iri: str) -> str | None:
+    """``iri`` as ``prefix:local`` with one of rolegraph's prefixes, or None when none fits.
+
+    >>> prefixed("https://w3id.org/rolegraph/id/role/producer")
+    'role:producer'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            local = iri[len(namespace) :]
+            if all(ch.isalnum() or ch in "-_." for ch in local):
+                return f"{prefix}:{local}"
+    return None
