@@ -17,21 +17,28 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
-import ipaddress
 import json
 import re
 import signal
 import socket
 import sys
-import threading
-import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from ..errors import InputError
+from .connections import (
+    LOOPBACK,
+    MAX_HEAD,
+    Connections,
+    DeadlineReader,
+    HeadTooLargeError,
+    host_name,
+    is_loopback,
+    is_wildcard,
+)
 from .protocol import ProtocolError, read_request
 from .service import handle_job, open_site
 from .workers import (
@@ -53,9 +60,6 @@ CORS_METHODS = {
     "Access-Control-Allow-Headers": "Accept, Content-Type",
     "Access-Control-Max-Age": "86400",
 }
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
-MAX_HEAD = 65_536
-"""The most bytes a request line and headers may take together; more gets 431."""
 TEXT = "text/plain; charset=utf-8"
 _READ_CHUNK = 8192
 _LENGTH = re.compile(r"[0-9]{1,18}")
@@ -88,117 +92,6 @@ class ServerSettings:
     cors_origins: tuple[str, ...] = ()
 
 
-class _HeadTooLargeError(Exception):
-    pass
-
-
-class _DeadlineReader(io.RawIOBase):
-    """A connection's incoming bytes, every read bounded by the deadline of the current phase (the head, the body),
-    however slowly the bytes trickle in."""
-
-    def __init__(self, connection: socket.socket) -> None:
-        self.connection = connection
-        self.deadline = float("inf")
-        self.head_bytes: int | None = None  # counted while the head is being read
-
-    def start_head(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-        self.head_bytes = 0
-
-    def start_body(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-        self.head_bytes = None
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self.head_bytes is not None and self.head_bytes > MAX_HEAD:
-            raise _HeadTooLargeError()
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("the deadline passed")
-        self.connection.settimeout(remaining)
-        count = self.connection.recv_into(buffer)
-        if self.head_bytes is not None:
-            self.head_bytes += count
-        return count
-
-
-@dataclass
-class _Connection:
-    sock: socket.socket
-    phase: str = "head"  # "head" until a whole request head has arrived, then "busy" until it is answered
-    since: float = field(default_factory=time.monotonic)
-
-
-class _Connections:
-    """The open connections and their phase. When all ``cap`` places are taken, a new connection takes the place of
-    the one that has waited longest for its request head, if that is over ``patience`` seconds (a slow or idle
-    client), so connections that never finish a request cannot lock others out; otherwise (every place holds a
-    request being answered, or a connection just opened) the new one is refused."""
-
-    def __init__(self, cap: int, patience: float) -> None:
-        self.cap = cap
-        self.patience = patience
-        self._open: dict[socket.socket, _Connection] = {}
-        self._lock = threading.Lock()
-
-    def admit(self, sock: socket.socket) -> bool:
-        victim: _Connection | None = None
-        with self._lock:
-            if len(self._open) >= self.cap:
-                oldest = time.monotonic() - self.patience
-                waiting = [c for c in self._open.values() if c.phase == "head" and c.since <= oldest]
-                if not waiting:
-                    return False
-                victim = min(waiting, key=lambda c: c.since)
-                del self._open[victim.sock]
-            self._open[sock] = _Connection(sock)
-        if victim is not None:
-            with contextlib.suppress(OSError):
-                victim.sock.shutdown(socket.SHUT_RDWR)  # its thread sees the end of the stream and stops
-        return True
-
-    def phase(self, sock: socket.socket, phase: str) -> None:
-        with self._lock:
-            entry = self._open.get(sock)
-            if entry is not None:
-                entry.phase, entry.since = phase, time.monotonic()
-
-    def release(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._open.pop(sock, None)
-
-    def counts(self) -> dict[str, int]:
-        """How many open connections are in each phase."""
-        with self._lock:
-            found = {"head": 0, "busy": 0}
-            for entry in self._open.values():
-                found[entry.phase] += 1
-            return found
-
-
-def _host_name(address: str) -> str:
-    return f"[{address}]" if ":" in address else address
-
-
-def _is_loopback(address: str) -> bool:
-    if address == "localhost":
-        return True
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
-        parsed = parsed.ipv4_mapped
-    return parsed.is_loopback
-
-
-def _is_wildcard(address: str) -> bool:
-    return address in ("", "0.0.0.0", "::")
-
-
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64
@@ -206,7 +99,7 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], pool: WorkerPool, settings: ServerSettings) -> None:
         self.pool = pool
         self.settings = settings
-        self.connections = _Connections(settings.max_connections, min(1.0, settings.head_timeout / 2))
+        self.connections = Connections(settings.max_connections, min(1.0, settings.head_timeout / 2))
         family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.address_family = family
         super().__init__(address, _Handler)
@@ -219,14 +112,14 @@ class _Server(ThreadingHTTPServer):
         """The ``Host`` values this server answers to on a connection that reached ``local_address``."""
         bound = self.settings.host
         names: list[str] = []
-        if _is_wildcard(bound):
+        if is_wildcard(bound):
             mapped = local_address.removeprefix("::ffff:") if "." in local_address else local_address
-            names.append(_host_name(mapped))
-            if _is_loopback(mapped):
+            names.append(host_name(mapped))
+            if is_loopback(mapped):
                 names.extend(["127.0.0.1", "localhost", "[::1]"])
         else:
-            names.append(_host_name(bound))
-            if _is_loopback(bound):
+            names.append(host_name(bound))
+            if is_loopback(bound):
                 names.extend(["127.0.0.1", "localhost", "[::1]"])
         hosts = list(dict.fromkeys(f"{name.lower()}:{self.port}" for name in names))
         if self.port == 80:
@@ -279,7 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.rfile.close()  # replaced by a reader that keeps to the deadlines
-        self._reader = _DeadlineReader(self.connection)
+        self._reader = DeadlineReader(self.connection)
         self.rfile = io.BufferedReader(self._reader, _READ_CHUNK)
         self._cors: str | None = None
 
@@ -306,7 +199,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if not self.parse_request():
                 return
-        except _HeadTooLargeError:
+        except HeadTooLargeError:
             self.send_error(431, f"the request head (line and headers) is over {MAX_HEAD // 1024} KB")
             return
         except TimeoutError:
