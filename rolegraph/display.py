@@ -242,17 +242,20 @@ def comparison_node_count(comparison: Comparison) -> int:
 
 
 def comparison_csv(comparison: Comparison) -> str:
-    """A comparison as CSV: one row per (category, node), with its membership and the roles linking to it; cells as
-    :func:`rolegraph.sparql.results.spreadsheet_cell` writes them (no formulas, no control characters)."""
+    """A comparison as CSV: one row per (category, node), with its membership, the roles linking to it and, in one
+    column per compared role, that role's weights of the node (``importance=4.38; level=3.1``, full precision);
+    cells as :func:`rolegraph.sparql.results.spreadsheet_cell` writes them (no formulas, no control characters)."""
     labels = {r.iri: r.label for r in comparison.roles}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["category", "category_jaccard", "membership", "node", "label", "roles"])
+    weight_columns = [f"weights ({r.label})" for r in comparison.roles]
+    writer.writerow(["category", "category_jaccard", "membership", "node", "label", "roles", *weight_columns])
     for c in comparison.categories:
         entries = [("shared", n) for n in c.shared] + [("some", n) for n in c.partial]
         entries += [("unique", n) for r in comparison.roles for n in c.unique[r.iri]]
         for membership, node in entries:
             roles = "; ".join(labels[r] for r in node.roles)
-            cells = [c.category, f"{c.jaccard:.6f}", membership, node.iri, node.label, roles]
+            weights = ["; ".join(f"{k}={v}" for k, v in node.weights.get(r.iri, {}).items()) for r in comparison.roles]
+            cells = [c.category, f"{c.jaccard:.6f}", membership, node.iri, node.label, roles, *weights]
             writer.writerow([spreadsheet_cell(str(cell)) for cell in cells])
     return buffer.getvalue()

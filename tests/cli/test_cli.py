@@ -252,7 +252,16 @@ def test_compare_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "compare", "production-manager", "producer", "--format", "csv")
     assert code == 0
     rows = list(__import__("csv").reader(out.splitlines()))
-    assert rows[0] == ["category", "category_jaccard", "membership", "node", "label", "roles"]
+    assert rows[0] == [
+        "category",
+        "category_jaccard",
+        "membership",
+        "node",
+        "label",
+        "roles",
+        "weights (Production Manager)",
+        "weights (Producer)",
+    ]
     assert [
         "skills",
         "0.250000",
@@ -260,6 +269,8 @@ def test_compare_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
         "https://w3id.org/rolegraph/id/skill/communication",
         "Communication",
         "Production Manager; Producer",
+        "",
+        "",
     ] in rows
     assert len(rows) == 1 + 58
 

@@ -3,6 +3,7 @@ article says, and comparisons behave as set comparisons must."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from rdflib import URIRef
 import rolegraph
 from rolegraph.api import RoleGraph
 from rolegraph.compare.comparison import Comparison
-from rolegraph.display import comparison_node_count, comparison_text, comparison_weights_text
+from rolegraph.display import comparison_csv, comparison_node_count, comparison_text, comparison_weights_text
 from rolegraph.errors import InputError
 from rolegraph.graph.network import comparison_network
 
@@ -173,6 +174,13 @@ def test_imported_weights_show_the_difference_and_change_no_count(mini_store: Pa
     document = json.loads(json.dumps(comparison.to_dict()))
     skills = next(c for c in document["categories"] if c["category"] == "skills")
     assert skills["shared"][0]["weights"][b]["importance"] == 3.75
+    # CSV: each compared role's weights in a column of its own, at full precision.
+    rows = list(csv.reader(comparison_csv(comparison).splitlines()))
+    assert rows[0][-2:] == ["weights (Producers and Directors)", "weights (Industrial Production Managers)"]
+    listening_row = next(row for row in rows if row[4] == "Active Listening")
+    assert listening_row[-2:] == ["importance=4.0; level=4.5", "importance=3.75; level=4.0"]
+    high_school = next(row for row in rows if row[4] == "High School Diploma")
+    assert high_school[2:3] + high_school[-2:] == ["unique", "", "percentage=48.0"]
     # The page cites every node, the imported roles by their release and files.
     assert all(data["citations"] for _, data in network.nodes(data=True))
     assert "O*NET 99.9 Database, Skills.txt" in network.nodes[a]["citations"]
