@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped graph, paths to test data, and the article when ../shared is present."""
+"""Fixtures shared across the test folders: the shipped graph, paths to test data and releases, stores, a server and
+a browser (the article is tests/model's)."""
 
 from __future__ import annotations
 
@@ -39,14 +40,6 @@ NO_RELEASES = f"the real releases are not at {SHARED / 'data'} (../shared is abs
 def graph() -> Graph:
     """The shipped graph (vocabulary, data, links). Tests must not modify it."""
     return load_graph()
-
-
-@pytest.fixture(scope="session")
-def article_text() -> str:
-    """The source article, or a skip when ../shared is not beside the checkout (a user's fresh clone)."""
-    if not ARTICLE.is_file():
-        pytest.skip(f"the source article is not at {ARTICLE} (../shared is absent; set ROLEGRAPH_SHARED to its path)")
-    return ARTICLE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
