@@ -224,7 +224,7 @@ def test_page_is_self_contained_and_byte_identical(two_roles: tuple[Path, nx.Mul
     for attribute in ('src="http', "src='http", 'href="http', "href='http", "@import", "url(http"):
         assert attribute not in html
     code = (
-        "import sys, rolegraph; from rolegraph.network import comparison_network;"
+        "import sys, rolegraph; from rolegraph.graph.network import comparison_network;"
         " from rolegraph.graph.render import network_page;"
         "g = rolegraph.load(); sys.stdout.buffer.write(network_page(comparison_network(g.engine,"
         " [g.resolve('Production Manager'), g.resolve('Producer')])))"
@@ -256,7 +256,7 @@ def test_pages_are_written_without_importing_ipython_and_ipython_still_imports_a
     code = (
         "import sys, rolegraph\n"
         "from rolegraph.compare.comparison import compare_roles\n"
-        "from rolegraph.network import comparison_network\n"
+        "from rolegraph.graph.network import comparison_network\n"
         "from rolegraph.graph.render import network_page\n"
         "g = rolegraph.load()\n"
         "page = network_page(comparison_network(g.engine, [g.resolve('Production Manager'), g.resolve('Producer')]))\n"
