@@ -249,7 +249,8 @@ def comparison_csv(comparison: Comparison) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     weight_columns = [f"weights ({r.label})" for r in comparison.roles]
-    writer.writerow(["category", "category_jaccard", "membership", "node", "label", "roles", *weight_columns])
+    header = ["category", "category_jaccard", "membership", "node", "label", "roles", *weight_columns]
+    writer.writerow([spreadsheet_cell(cell) for cell in header])
     for c in comparison.categories:
         entries = [("shared", n) for n in c.shared] + [("some", n) for n in c.partial]
         entries += [("unique", n) for r in comparison.roles for n in c.unique[r.iri]]
