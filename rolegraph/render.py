@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 import types
+from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any
 
@@ -96,6 +97,19 @@ def _pyvis_network_class() -> Any:
     return Network
 
 
+def _edges(graph: nx.MultiGraph) -> Iterator[tuple[Any, Any, Any, dict[str, Any]]]:
+    """``graph.edges(keys=True, data=True)``, each edge once with the same ends first, read from the adjacency: a
+    third of the time on a page of 20,000 edges, and no edge view cached on the graph (the view refers to the graph,
+    so that a large network would outlive the command until a collection of cycles)."""
+    seen: set[Any] = set()
+    for node, neighbours in graph._adj.items():  # the dict under graph.adj: its views cost more than the walk
+        for neighbour, keyed in neighbours.items():
+            if neighbour not in seen:
+                for key, data in keyed.items():
+                    yield node, neighbour, key, data
+        seen.add(node)
+
+
 def _pyvis_network(graph: nx.MultiGraph, positions: dict[Any, tuple[int, int]]) -> tuple[list[Any], list[Any], Any]:
     """Nodes, edges and options as pyvis builds them for vis-network (bulk-assigned: pyvis's add_node and add_edge
     are quadratic)."""
@@ -144,7 +158,7 @@ def _pyvis_network(graph: nx.MultiGraph, positions: dict[Any, tuple[int, int]]) 
             }
         )
     edges = []
-    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
+    for u, v, key, data in sorted(_edges(graph), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
         role = u if u in colour_of else v if v in colour_of else None
         edges.append(
             {
