@@ -197,6 +197,8 @@ def _links(
     keys = [str(t) for t in ordered]
     categories: dict[str, str] = {}
     for term, is_profiled, pairs in _rows(engine, text):
+        if term is None:  # rdflib answers a grouping of no rows with one row of unbound values
+            continue
         key = str(term)
         met[key] = term
         if str(is_profiled) == "true":
@@ -216,7 +218,7 @@ def _linker_counts(engine: QueryEngine, nodes: Iterable[Identifier]) -> dict[str
         return {}
     links = _LINKS.format(values="")
     text = f"SELECT ?i (COUNT(DISTINCT ?role) AS ?n) WHERE {{ {_numbered('node', ordered)} {links} }} GROUP BY ?i"
-    return {str(ordered[int(i)]): int(n) for i, n in _rows(engine, text)}
+    return {str(ordered[int(i)]): int(n) for i, n in _rows(engine, text) if i is not None}  # None: as in _links
 
 
 def _profiled(engine: QueryEngine, terms: set[Identifier]) -> set[str]:
