@@ -246,6 +246,12 @@ def profiled_count(graph: Graph | QueryEngine) -> int:
     return int(rows[0][0])
 
 
+def _from_nodes(plain: bool, linkers: float, links: float) -> bool:
+    """Whether the links between a neighbourhood's rim roles and its rim nodes are asked from the nodes' side: where
+    the rim nodes have ``linkers`` in all (``plain``: some are not roles) and the rim roles about ``links``."""
+    return not plain or linkers <= links
+
+
 def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int = 1) -> nx.MultiGraph:
     """The nodes within ``depth`` links of ``role`` in the network of every profiled role, found from ``role``
     outward; only ``role`` is an anchor. A node's ``roles`` are the roles drawn that link to it; its ``membership``
@@ -295,7 +301,7 @@ def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int =
     plain = rim - profiled
     rim_counts = _linker_counts(engine, [terms[x] for x in (rim if rim_roles and plain else plain)])
     if rim_roles:  # the links between rim roles and rim nodes, asked from whichever side has fewer
-        if not plain or sum(rim_counts.values()) <= len(forward) / max(asked, 1) * len(rim_roles):
+        if _from_nodes(bool(plain), sum(rim_counts.values()), len(forward) / max(asked, 1) * len(rim_roles)):
             edges |= {link for link in _links(engine, "node", [terms[x] for x in rim])[0] if link[0] in rim_roles}
         else:
             edges |= {link for link in _links(engine, "role", [terms[x] for x in rim_roles])[0] if link[2] in rim}
