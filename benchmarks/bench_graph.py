@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
@@ -68,8 +69,9 @@ def nullstore(path: Path) -> Iterator[Path]:
 
 
 def command_times(arguments: list[str], rounds: int, path: str | None = None) -> tuple[float, float]:
-    """The median wall-clock and CPU seconds (user + system) of a whole command, a fresh interpreter each time;
-    ``path`` goes first on PYTHONPATH (to time another checkout of rolegraph)."""
+    """The median wall-clock and CPU seconds (user + system) of a whole command, a fresh interpreter each time, run
+    in an empty folder (`python -m` looks in the current folder first); ``path`` goes first on PYTHONPATH (to time
+    another checkout of rolegraph)."""
     env = dict(os.environ)
     if path is not None:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (path, env.get("PYTHONPATH")) if p)
@@ -77,7 +79,8 @@ def command_times(arguments: list[str], rounds: int, path: str | None = None) ->
     for _ in range(rounds):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, *arguments], capture_output=True, text=True, env=env)
+        with tempfile.TemporaryDirectory() as empty:
+            done = subprocess.run([sys.executable, *arguments], capture_output=True, text=True, env=env, cwd=empty)
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -98,7 +101,7 @@ def in_process(path: Path, role_name: str, rounds: int) -> None:
         role = rolegraph.RoleGraph(engine).resolve(role_name)
         for depth in (1, 2):
             near = neighbourhood_network(engine, role, depth)
-            seconds = median(lambda d=depth: neighbourhood_network(engine, role, d), rounds)
+            seconds = median(partial(neighbourhood_network, engine, role, depth), rounds)
             print(f"depth {depth}: {near.number_of_nodes():,} nodes, {near.number_of_edges():,} edges, "
                   f"{seconds:.3f} s in process")  # fmt: skip
 
@@ -182,6 +185,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.store is None and (args.role is not None or args.baseline is not None):
         parser.error("--role and --baseline go with --store.")
+    args.store, args.baseline = (p.resolve() if p is not None else None for p in (args.store, args.baseline))
     if args.store is not None and not args.store.is_dir():
         parser.error(f"--store {args.store}: not a folder (give a store made by `rolegraph import`).")
     if args.baseline is not None and not (args.baseline / "rolegraph" / "__init__.py").is_file():
