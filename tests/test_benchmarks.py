@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from .conftest import REPO
 
@@ -47,7 +48,29 @@ def test_graph_benchmark_runs() -> None:
     assert "cores" in lines[0]
     assert any(line.startswith("depth 2: ") and " nodes, " in line for line in lines)
     assert any("--depth 1 --html (whole command)" in line and "x python -c pass" in line for line in lines)
-    assert lines[-1].startswith("earlier path (every role's network, then cut) at depth 1: ")
+    assert lines[-2].startswith("earlier path (every role's network, then cut) at depth 1: ")
+    assert lines[-1].startswith("goal not measured: no --store given")
+
+
+def test_graph_benchmark_measures_the_goal_on_a_store(mini_store: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_graph.py"), "--store", str(mini_store), "--rounds", "1",
+         "--baseline", str(REPO)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("depth 2: ") and " nodes, " in line for line in lines)
+    for shown in ("graph --role 27-2012.00 --html", "graph --role 27-2012.00 --depth 2 --html",
+                  "graph --role Producer --depth 2 --html"):  # fmt: skip
+        assert any(line.startswith(shown + " (whole command): ") and "baseline" in line for line in lines), shown
+    assert lines[-1].startswith("goal (each whole command under 2 s) ")
+    assert lines[-1].endswith(" met") or " missed: " in lines[-1]
+    missing = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_graph.py"), "--store", str(mini_store / "absent")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert missing.returncode == 2 and "not a folder" in missing.stderr
 
 
 def test_startup_benchmark_runs() -> None:

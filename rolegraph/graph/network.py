@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -139,8 +140,19 @@ _LINKS = (
 """The categorised links, as the compare query reads them, with a place for VALUES inside each branch."""
 
 
+Link = tuple[str, str, str]
+"""A categorised link as (role, category, node), the role and node by their terms' strings."""
+
+
 def _values(name: str, terms: Iterable[Identifier]) -> str:
     return f"VALUES ?{name} {{ {' '.join(sorted(t.n3() for t in terms))} }}"
+
+
+def _numbered(name: str, terms: Sequence[Identifier]) -> str:
+    """VALUES binding ``?name`` to each of ``terms`` and ``?i`` to its position. Answers name these terms by their
+    positions: Oxigraph holds a small number in the row itself but looks an IRI's text up in its dictionary, and
+    those lookups were most of the time a neighbourhood took."""
+    return f"VALUES (?{name} ?i) {{ {' '.join(f'({t.n3()} {i})' for i, t in enumerate(terms))} }}"
 
 
 def _rows(engine: QueryEngine, text: str) -> list[tuple[Any, ...]]:
@@ -150,45 +162,81 @@ def _rows(engine: QueryEngine, text: str) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in answer.rows]
 
 
+def _ordered(terms: Iterable[Identifier]) -> list[Identifier]:
+    return sorted(set(terms), key=lambda t: t.n3())
+
+
+_FEW_NODES = 4
+"""Up to how many nodes their linkers are looked up node by node."""
+
+
 def _links(
-    engine: QueryEngine, name: str, terms: set[Identifier], roles: set[Identifier] | None = None
-) -> list[tuple[Identifier, str, Identifier]]:
-    """(role, category, node) for the categorised links from (``name`` role) or to (``name`` node) ``terms``; with
-    ``roles``, only the links from those."""
-    if not terms or (roles is not None and not roles):
-        return []
-    values = _values(name, terms) + (" " + _values("role", roles) if roles is not None else "")
-    # Oxigraph looks a role's links up from VALUES inside each branch, but a node's linkers from VALUES outside
-    # (inside, that takes 20 times longer on the O*NET + ESCO store).
-    where = _LINKS.format(values=values) if name == "role" else f"{values} {_LINKS.format(values='')}"
-    rows = _rows(engine, f"SELECT DISTINCT ?role ?category ?node WHERE {{ {where} }}")
-    return [(r, str(c), n) for r, c, n in rows]
+    engine: QueryEngine, name: str, terms: Iterable[Identifier]
+) -> tuple[list[Link], dict[str, Identifier], set[str]]:
+    """The categorised links from (``name`` role) or to (``name`` node) ``terms``; the terms at their other ends, by
+    their strings; and which of those are profiled roles. One row per term at the other end, its links to ``terms``
+    grouped in it as positions and categories, so that each IRI is read once."""
+    ordered = _ordered(terms)
+    if not ordered:
+        return [], {}, set()
+    other = "node" if name == "role" else "role"
+    values = _numbered(name, ordered)
+    # Oxigraph looks a role's links up from VALUES inside each branch. A node's linkers it finds from VALUES inside
+    # by reading every triple that ends at the node (a few ms a node on the O*NET + ESCO store), from VALUES outside
+    # by joining with every categorised link of the store (about 0.1 s, however many nodes).
+    inside = name == "role" or len(ordered) <= _FEW_NODES
+    where = _LINKS.format(values=values) if inside else f"{values} {_LINKS.format(values='')}"
+    text = (
+        f"SELECT ?{other} ?profiled ?links WHERE {{ {{ SELECT ?{other} (GROUP_CONCAT(DISTINCT ?pair) AS ?links) "
+        f"WHERE {{ {where} BIND(CONCAT(STR(?i), ':', ENCODE_FOR_URI(STR(?category))) AS ?pair) }} GROUP BY ?{other} }}"
+        f" BIND(EXISTS {{ ?{other} a rg:ProfiledRole }} AS ?profiled) }}"
+    )
+    found: list[Link] = []
+    met: dict[str, Identifier] = {}
+    profiled: set[str] = set()
+    keys = [str(t) for t in ordered]
+    categories: dict[str, str] = {}
+    for term, is_profiled, pairs in _rows(engine, text):
+        if term is None:  # rdflib answers a grouping of no rows with one row of unbound values
+            continue
+        key = str(term)
+        met[key] = term
+        if str(is_profiled) == "true":
+            profiled.add(key)
+        for pair in str(pairs).split(" "):
+            index, code = pair.split(":", 1)
+            if (category := categories.get(code)) is None:
+                category = categories[code] = unquote(code)
+            found.append((key, category, keys[int(index)]) if name == "node" else (keys[int(index)], category, key))
+    return found, met, profiled
 
 
-def _linker_counts(engine: QueryEngine, nodes: set[Identifier]) -> dict[Identifier, int]:
+def _linker_counts(engine: QueryEngine, nodes: Iterable[Identifier]) -> dict[str, int]:
     """How many roles link to each of ``nodes`` (only profiled roles have categorised links)."""
-    if not nodes:
+    ordered = _ordered(nodes)
+    if not ordered:
         return {}
     links = _LINKS.format(values="")
-    text = f"SELECT ?node (COUNT(DISTINCT ?role) AS ?n) WHERE {{ {_values('node', nodes)} {links} }} GROUP BY ?node"
-    return {node: int(n) for node, n in _rows(engine, text)}
+    text = f"SELECT ?i (COUNT(DISTINCT ?role) AS ?n) WHERE {{ {_numbered('node', ordered)} {links} }} GROUP BY ?i"
+    return {str(ordered[int(i)]): int(n) for i, n in _rows(engine, text) if i is not None}  # None: as in _links
 
 
-def _profiled(engine: QueryEngine, terms: set[Identifier]) -> set[Identifier]:
+def _profiled(engine: QueryEngine, terms: set[Identifier]) -> set[str]:
     iris = {t for t in terms if isinstance(t, URIRef)}
     if not iris:
         return set()
-    return {r[0] for r in _rows(engine, f"SELECT ?role WHERE {{ {_values('role', iris)} ?role a rg:ProfiledRole . }}")}
+    text = f"SELECT ?role WHERE {{ {_values('role', iris)} ?role a rg:ProfiledRole . }}"
+    return {str(r[0]) for r in _rows(engine, text)}
 
 
-def _labels(engine: QueryEngine, terms: set[Identifier]) -> dict[Identifier, str]:
-    iris = {t for t in terms if isinstance(t, URIRef)}
-    found: dict[Identifier, str] = {t: str(t) for t in terms}
+def _labels(engine: QueryEngine, terms: Mapping[str, Identifier]) -> dict[str, str]:
+    iris = _ordered(t for t in terms.values() if isinstance(t, URIRef))
+    found: dict[str, str] = {key: key for key in terms}
     if iris:
-        text = (f"SELECT ?node ?label WHERE {{ {_values('node', iris)} ?node rdfs:label ?label . "
+        text = (f"SELECT ?i ?label WHERE {{ {_numbered('node', iris)} ?node rdfs:label ?label . "
                 'FILTER(langMatches(lang(?label), "en")) }')  # fmt: skip
-        for node, label in sorted(_rows(engine, text), key=lambda row: str(row[1])):
-            found[node] = str(label)
+        for i, label in sorted(_rows(engine, text), key=lambda row: str(row[1])):
+            found[str(iris[int(i)])] = str(label)
     return found
 
 
@@ -196,6 +244,12 @@ def profiled_count(graph: Graph | QueryEngine) -> int:
     """How many roles with a profile ``graph`` holds."""
     rows = _rows(as_engine(graph), "SELECT (COUNT(DISTINCT ?role) AS ?n) WHERE { ?role a rg:ProfiledRole . }")
     return int(rows[0][0])
+
+
+def _from_nodes(plain: bool, linkers: float, links: float) -> bool:
+    """Whether the links between a neighbourhood's rim roles and its rim nodes are asked from the nodes' side: where
+    the rim nodes have ``linkers`` in all (``plain``: some are not roles) and the rim roles about ``links``."""
+    return not plain or linkers <= links
 
 
 def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int = 1) -> nx.MultiGraph:
@@ -207,25 +261,26 @@ def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int =
     if depth < 1:
         raise InputError("--depth must be 1 or more.")
     engine = as_engine(graph)
-    distance: dict[Identifier, int] = {role: 0}
+    start = str(role)
+    terms: dict[str, Identifier] = {start: role}
+    distance: dict[str, int] = {start: 0}
     profiled = _profiled(engine, {role})
-    forward: list[tuple[Identifier, str, Identifier]] = []
-    backward: dict[Identifier, list[tuple[Identifier, str, Identifier]]] = {}
-    frontier: set[Identifier] = {role}
+    forward: list[Link] = []
+    backward: list[Link] = []
+    frontier: set[str] = {start}
     asked = 0  # roles whose links were asked for: len(forward) / asked is the links per role
     for step in range(1, depth + 1):
         if not frontier:
             break
         asked += len(frontier & profiled)
-        found = _links(engine, "role", frontier & profiled)
+        found, reached_terms, reached_profiled = _links(engine, "role", [terms[x] for x in frontier & profiled])
         forward += found
+        linked, linker_terms, linker_profiled = _links(engine, "node", [terms[x] for x in frontier])
+        terms |= reached_terms | linker_terms
+        profiled |= reached_profiled | linker_profiled
+        backward += [link for link in linked if link[0] in profiled]
         reached = {n for _, _, n in found}
-        linked = _links(engine, "node", frontier)
         linkers = {r for r, _, _ in linked}
-        profiled |= _profiled(engine, linkers | reached)
-        for link in linked:
-            if link[0] in profiled:
-                backward.setdefault(link[2], []).append(link)
         frontier = {x for x in reached | (linkers & profiled) if x not in distance}
         for x in frontier:
             distance[x] = step
@@ -238,37 +293,42 @@ def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int =
         raise InputError(f"{role} links to nothing in the graph, so it has no neighbourhood to draw.")
     rim = {x for x, d in distance.items() if d == depth}
     edges = {link for link in forward if link[2] in distance}
-    for links in backward.values():
-        edges |= {link for link in links if link[0] in distance}
-    rim_counts = _linker_counts(engine, rim)
-    rim_roles = {r for r in rim if r in profiled}
+    edges |= {link for link in backward if link[0] in distance}
+    rim_roles = rim & profiled
+    # Only the counts of rim nodes that are not roles show (a role is drawn as a collaborator). Where there are
+    # such nodes and rim roles, all the counts tell which side of the links between them is cheaper to ask from;
+    # where every rim node is a role, those links are links to roles (collaborators), far fewer than a role's own.
+    plain = rim - profiled
+    rim_counts = _linker_counts(engine, [terms[x] for x in (rim if rim_roles and plain else plain)])
     if rim_roles:  # the links between rim roles and rim nodes, asked from whichever side has fewer
-        if sum(rim_counts.values()) <= len(forward) / max(asked, 1) * len(rim_roles):
-            edges |= {link for link in _links(engine, "node", rim) if link[0] in rim_roles}
+        if _from_nodes(bool(plain), sum(rim_counts.values()), len(forward) / max(asked, 1) * len(rim_roles)):
+            edges |= {link for link in _links(engine, "node", [terms[x] for x in rim])[0] if link[0] in rim_roles}
         else:
-            edges |= {link for link in _links(engine, "role", rim_roles) if link[2] in rim}
-    linkers_of: dict[Identifier, set[Identifier]] = {}
+            edges |= {link for link in _links(engine, "role", [terms[x] for x in rim_roles])[0] if link[2] in rim}
+    linkers_of: dict[str, set[str]] = {}
     for r, _, n in edges:
         linkers_of.setdefault(n, set()).add(r)
     counts = {n: len(links) for n, links in linkers_of.items()} | rim_counts
     cited = [r for r, d in distance.items() if r in profiled]
     if len(cited) > CITED_LIMIT:
         cited = [r for r in cited if distance[r] < depth]
-    citations = _citations(engine, cited, edges)
-    labels = _labels(engine, set(distance))
+    citations = _citations(engine, cited, edges, terms)
+    labels = _labels(engine, {x: terms[x] for x in distance})
     total = profiled_count(engine)
-    near = nx.MultiGraph(roles=[str(role)])
-    anchors = {x for x in distance if x in profiled} | {role}
-    categories: dict[Identifier, list[str]] = {}
-    for _, category, node in sorted(edges, key=lambda e: _category_key(e[1])):
+    near = nx.MultiGraph(roles=[start])
+    anchors = {x for x in distance if x in profiled} | {start}
+    order = {category: _category_key(category) for category in {c for _, c, _ in edges}}
+    categories: dict[str, list[str]] = {}
+    for _, category, node in sorted(edges, key=lambda e: order[e[1]]):
         categories.setdefault(node, [])
         if category not in categories[node]:
             categories[node].append(category)
-    for node in sorted(distance, key=lambda x: (distance[x], labels[x].casefold(), str(x))):
+    cited_set = set(cited)
+    for node in sorted(distance, key=lambda x: (distance[x], labels[x].casefold(), x)):
         linkers = linkers_of.get(node, set())
-        entries = [f"{labels[r]}: {text}" for r in sorted(linkers & set(cited), key=str)
+        entries = [f"{labels[r]}: {text}" for r in sorted(linkers & cited_set)
                    for text in citations.get((r, node), ())]  # fmt: skip
-        if node == role:
+        if node == start:
             kind, membership = "role", "role"
         elif node in anchors:
             kind, membership = "collaborator", "unique"
@@ -277,37 +337,40 @@ def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int =
             kind = KIND_BY_CATEGORY.get(first, first)
             count = counts.get(node, len(linkers))
             membership = "all" if count == total > 1 else ("unique" if count == 1 else "some")
-        near.add_node(str(node), label=labels[node], kind=kind, membership=membership,
-                      roles=sorted(map(str, linkers)) if node not in anchors else [str(node)],
+        near.add_node(node, label=labels[node], kind=kind, membership=membership,
+                      roles=sorted(linkers) if node not in anchors else [node],
                       categories=categories.get(node, []), citations=list(dict.fromkeys(entries)))  # fmt: skip
-    for r, category, node in sorted(edges, key=lambda e: (_category_key(e[1]), str(e[0]), str(e[2]))):
-        near.add_edge(str(r), str(node), key=category, category=category, citations=list(citations.get((r, node), ())))
-    _cite_roles(engine, near, sorted((x for x in anchors if x in profiled or x == role), key=str)[:CITED_LIMIT])
+    near.add_edges_from(
+        (r, node, category, {"category": category, "citations": list(citations.get((r, node), ()))})
+        for r, category, node in sorted(edges, key=lambda e: (order[e[1]], e[0], e[2]))
+    )
+    drawn = sorted(x for x in anchors if x in profiled or x == start)[:CITED_LIMIT]
+    _cite_roles(engine, near, [terms[x] for x in drawn])
     return near
 
 
 def _citations(
-    engine: QueryEngine, roles: Sequence[Identifier], edges: set[tuple[Identifier, str, Identifier]]
-) -> dict[tuple[Identifier, Identifier], list[str]]:
+    engine: QueryEngine, roles: Sequence[str], edges: set[Link], terms: Mapping[str, Identifier]
+) -> dict[tuple[str, str], list[str]]:
     """Citation texts by (role, node) for the links of ``roles``; an organisation is cited by the passage naming it
     as the issuer of the role's certification."""
-    found: dict[tuple[Identifier, Identifier], list[str]] = defaultdict(list)
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for role in roles:
-        for row in select(engine, "citations", {"role": role}):
+        for row in select(engine, "citations", {"role": terms[role]}):
             text = _citation_text(row)
-            if row.value is not None and text not in found[(role, row.value)]:
-                found[(role, row.value)].append(text)
+            if row.value is not None and text not in found[(role, str(row.value))]:
+                found[(role, str(row.value))].append(text)
     wanted = set(roles)
     issuers = {(r, n) for r, c, n in edges if c == "organisations" and r in wanted}
-    for certification in sorted({n for r, c, n in edges if c == "certifications" and r in wanted}, key=str):
-        for row in select(engine, "citations", {"role": certification}):
+    for certification in sorted({n for r, c, n in edges if c == "certifications" and r in wanted}):
+        for row in select(engine, "citations", {"role": terms[certification]}):
             if row.value is None or str(row.propertyLabel) != "issued by":
                 continue
             for role in roles:
-                if (role, row.value) in issuers:
+                if (role, str(row.value)) in issuers:
                     text = f"issuer named at {_citation_text(row)}"
-                    if text not in found[(role, row.value)]:
-                        found[(role, row.value)].append(text)
+                    if text not in found[(role, str(row.value))]:
+                        found[(role, str(row.value))].append(text)
     return {key: _precise(texts) for key, texts in found.items()}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from rdflib import URIRef
 
 import rolegraph
 from rolegraph.api import RoleGraph
@@ -21,6 +22,8 @@ from rolegraph.graph import network as network_module
 from rolegraph.graph.layout import CELL_HEIGHT, role_layout
 from rolegraph.graph.network import comparison_network, neighbourhood_network, whole_network
 from rolegraph.graph.projection import comparison_graph, export_graph, neighbourhood
+from rolegraph.sparql.engines import QueryEngine
+from rolegraph.sparql.results import ResultTable
 
 ID = "https://w3id.org/rolegraph/id/"
 PM, PRODUCER = ID + "role/production-manager", ID + "role/producer"
@@ -106,10 +109,101 @@ def _edges(graph: nx.MultiGraph) -> set[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("depth", [1, 2, 3])
 def test_a_neighbourhood_found_outward_is_the_cut_of_the_whole_network(g: RoleGraph, depth: int) -> None:
+    _assert_cuts(g, depth)
+
+
+_LINKS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX rg: <https://w3id.org/rolegraph/vocab#>
+SELECT DISTINCT ?role ?category ?node WHERE {
+  VALUES_HERE
+  { ?role ?link ?node . ?link rg:comparisonCategory ?category ; rdfs:subPropertyOf rg:roleLink . }
+  UNION { ?role rg:recommendedCertification ?c . ?c rg:issuedBy ?node . rg:issuedBy rg:comparisonCategory ?category . }
+}"""
+
+
+def _plain_links(engine: QueryEngine, name: str, terms: set[str]) -> set[tuple[str, str, str]]:
+    """(role, category, node) of the links from (``name`` role) or to (``name`` node) ``terms``, one plain query
+    per batch: the straightforward way the neighbourhood is checked against."""
+    found: set[tuple[str, str, str]] = set()
+    ordered = sorted(terms)
+    for start in range(0, len(ordered), 500):
+        values = f"VALUES ?{name} {{ {' '.join(f'<{x}>' for x in ordered[start : start + 500])} }}"
+        answer = engine.execute(_LINKS.replace("VALUES_HERE", values))
+        assert isinstance(answer, ResultTable)
+        found |= {(str(r), str(c), str(n)) for r, c, n in answer.rows}
+    return found
+
+
+def _plain_neighbourhood(
+    engine: QueryEngine, role: str, depth: int
+) -> tuple[set[str], set[tuple[str, str, str]], set[str]]:
+    """The nodes within ``depth`` links of ``role`` over every profiled role's links, the links between them, and
+    the profiled roles."""
+    answer = engine.execute("SELECT ?r WHERE { ?r a <https://w3id.org/rolegraph/vocab#ProfiledRole> }")
+    assert isinstance(answer, ResultTable)
+    profiled = {str(r[0]) for r in answer.rows}
+    seen, frontier = {role}, {role}
+    for _ in range(depth):
+        links = _plain_links(engine, "role", frontier & profiled) if frontier & profiled else set()
+        links |= {link for link in _plain_links(engine, "node", frontier) if link[0] in profiled}
+        frontier = {x for r, _, n in links for x in (r, n)} - seen
+        seen |= frontier
+    links = _plain_links(engine, "role", seen & profiled)
+    return seen, {link for link in links if link[2] in seen}, profiled
+
+
+def _check_against_plain(engine: QueryEngine, role: str, depth: int) -> None:
+    nodes, links, profiled = _plain_neighbourhood(engine, role, depth)
+    if len(nodes) == 1:
+        with pytest.raises(InputError, match="links to nothing"):
+            neighbourhood_network(engine, URIRef(role), depth)
+        return
+    near = neighbourhood_network(engine, URIRef(role), depth)
+    assert set(near) == nodes, (role, depth)
+    assert _edges(near) == {(min(r, n), max(r, n), c) for r, c, n in links}, (role, depth)
+    for node, data in near.nodes(data=True):
+        assert sorted(data["categories"]) == sorted({c for _, c, n in links if n == node}), node
+        anchor = node == role or node in profiled
+        assert data["roles"] == ([node] if anchor else sorted({r for r, _, n in links if n == node})), node
+
+
+@pytest.mark.parametrize("side", [True, False])
+def test_the_links_between_rim_roles_and_rim_nodes_are_the_same_from_either_side(
+    g: RoleGraph, mini_store: Path, monkeypatch: pytest.MonkeyPatch, side: bool
+) -> None:
+    monkeypatch.setattr(network_module, "_from_nodes", lambda plain, linkers, links: side)
+    _assert_cuts(g, 1)
+    with rolegraph.open_store(mini_store) as graph:
+        for summary in graph.roles():
+            _check_against_plain(graph.engine, str(summary.iri), 1)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_on_imported_releases_a_neighbourhood_holds_what_plain_queries_find(mini_store: Path, depth: int) -> None:
+    with rolegraph.open_store(mini_store) as graph:
+        for summary in graph.roles():
+            _check_against_plain(graph.engine, str(summary.iri), depth)
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_on_the_real_releases_a_neighbourhood_holds_what_plain_queries_find(real_store: Path, depth: int) -> None:
+    """27-2012.00 is the issue's example (depth 2: about 1,050 nodes and 20,000 links); Producer is the README's."""
+    with rolegraph.open_store(real_store) as graph:
+        for name in ("27-2012.00", "Producer"):
+            _check_against_plain(graph.engine, str(graph.resolve(name)), depth)
+
+
+def _assert_cuts(g: RoleGraph, depth: int) -> None:
+    """Every role's neighbourhood is the part of the network of every role within ``depth`` links of it: the same
+    nodes, links, kinds, memberships, categories and citations."""
     whole = whole_network(g.engine)
     for summary in g.roles():
-        near = neighbourhood_network(g.engine, summary.iri, depth)
         cut = neighbourhood(whole, str(summary.iri), depth)
+        if len(cut) == 1:
+            with pytest.raises(InputError, match="links to nothing"):
+                neighbourhood_network(g.engine, summary.iri, depth)
+            continue
+        near = neighbourhood_network(g.engine, summary.iri, depth)
         assert set(near) == set(cut) and _edges(near) == _edges(cut), (summary.label, depth)
         for node, data in near.nodes(data=True):
             if node == str(summary.iri):
