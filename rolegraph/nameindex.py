@@ -37,13 +37,14 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
-
-from .engines import OxigraphEngine, QueryEngine, RdflibEngine
+from .engines import OxigraphEngine, QueryEngine, RdflibEngine, _is_rdflib_graph
 from .queries import NamedQuery, bind
+from .terms import XSD_STRING, Lit, is_literal
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = ["RoleNameIndex", "exact_key", "fold_words", "name_index"]
 
@@ -165,19 +166,17 @@ class _Name:
     datatype: str
     kind: int
 
-    def literal(self) -> Literal:
-        if self.lang:
-            return Literal(self.text, lang=self.lang)
-        return Literal(self.text, datatype=URIRef(self.datatype) if self.datatype else None)
+    def literal(self) -> Lit:
+        return Lit(self.text, language=self.lang or None, datatype=self.datatype or None)
 
 
-def _names_of(rows: Iterable[tuple[object, int]]) -> list[_Name]:
+def _names_of(rows: Iterable[tuple[Any, int]]) -> list[_Name]:
     kinds: dict[tuple[str, str, str], int] = {}
     for name, kind in rows:
-        if not isinstance(name, Literal):
+        if not is_literal(name):
             continue
         lang, datatype = name.language or "", name.datatype
-        key = (str(name), lang, "" if lang or datatype is None or datatype == XSD.string else str(datatype))
+        key = (str(name), lang, "" if lang or datatype is None or str(datatype) == XSD_STRING else str(datatype))
         kinds[key] = min(kinds.get(key, KIND_ALTERNATIVE), kind)
     return [_Name(text, lang, datatype, kind) for (text, lang, datatype), kind in sorted(kinds.items())]
 
@@ -265,7 +264,7 @@ class RoleNameIndex:
     def __len__(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM name")[0][0])
 
-    def spellings(self, name: str) -> list[Literal]:
+    def spellings(self, name: str) -> list[Lit]:
         """The stored names (as the literals they are in the graph) equal to ``name`` ignoring case and runs of
         spaces."""
         rows = self._rows("SELECT text, lang, datatype, kind FROM name WHERE exact = ? ORDER BY id", [exact_key(name)])
@@ -354,7 +353,7 @@ class RoleNameIndex:
 
 
 def _rows_of(engine: QueryEngine | Graph) -> Iterator[tuple[object, int]]:
-    target = RdflibEngine(engine) if isinstance(engine, Graph) else engine
+    target = RdflibEngine(cast("Graph", engine)) if _is_rdflib_graph(engine) else cast(QueryEngine, engine)
     for kind, query in _NAMES.items():
         for row in target.select(bind(query)):
             yield row[0], kind
@@ -402,7 +401,7 @@ def name_index(target: Graph | QueryEngine) -> RoleNameIndex:
     """The index of the role names of ``target``, built on first use and kept as long as ``target`` lives (for an
     rdflib graph, rebuilt when its size has changed)."""
     owner: object = target.graph if isinstance(target, RdflibEngine) else target
-    size = len(owner) if isinstance(owner, Graph) else 0
+    size = len(owner) if _is_rdflib_graph(owner) else 0  # type: ignore[arg-type]
     number = id(owner)
     with _cache_lock:
         entry = _cache.get(number)
@@ -411,7 +410,7 @@ def name_index(target: Graph | QueryEngine) -> RoleNameIndex:
     if isinstance(target, OxigraphEngine) and target.folder is not None and target.named_graphs:
         index = _for_store(target, target.folder)
     else:
-        index = RoleNameIndex.build(_rows_of(owner if isinstance(owner, Graph) else target))
+        index = RoleNameIndex.build(_rows_of(owner if _is_rdflib_graph(owner) else target))  # type: ignore[arg-type]
     with _cache_lock:
         _cache[number] = (weakref.ref(owner, _forget(number)), size, index)
     return index
