@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import sys
 import textwrap
 import unicodedata
@@ -90,6 +89,8 @@ def terminal_width() -> int | None:
             return None
     except (AttributeError, ValueError, OSError):
         return None
+    import shutil  # imported here: pipes and files, what scripts read, never need it
+
     return shutil.get_terminal_size().columns
 
 

@@ -24,7 +24,6 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -143,6 +142,8 @@ class _SortedLines:
             self._spill()
 
     def _spill(self) -> None:
+        import tempfile  # imported where used: only a large export spills to disk
+
         self._lines.sort()
         try:
             if self._folder is None:

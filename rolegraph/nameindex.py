@@ -24,12 +24,9 @@ and names are ranked by how much of the typed text they match and how little els
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
-import sqlite3
 import stat
-import tempfile
 import threading
 import time
 import unicodedata
@@ -44,6 +41,8 @@ from .queries import NamedQuery, bind
 from .terms import XSD_STRING, Lit, is_literal
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from rdflib import Graph
 
 __all__ = ["RoleNameIndex", "exact_key", "fold_words", "name_index"]
@@ -216,11 +215,15 @@ class RoleNameIndex:
     def build(cls, rows: Iterable[tuple[object, int]], key: str = "", path: Path | None = None) -> RoleNameIndex:
         """The index of the names in ``rows`` (a name literal and its kind: 0 label, 1 code, 2 alternative label),
         written to ``path`` (replacing any file there) when given, else in memory."""
+        import sqlite3  # imported where used: the commands that find a role by its exact name never need it
+
         names = _names_of(rows)
         if path is None:
             connection = sqlite3.connect(":memory:", check_same_thread=False)
             _fill(connection, names, key)
             return cls(connection)
+        import tempfile
+
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         os.close(handle)
         try:
@@ -240,6 +243,8 @@ class RoleNameIndex:
     def open(cls, path: Path, key: str) -> RoleNameIndex:
         """The index in the file ``path`` if it is one of this layout built for ``key``; sqlite3.Error or OSError
         otherwise."""
+        import sqlite3
+
         if not path.is_file():
             raise FileNotFoundError(path)
         uri = path.resolve().as_uri() + "?mode=ro&immutable=1"  # files are replaced whole, never changed in place
@@ -362,10 +367,14 @@ def _rows_of(engine: QueryEngine | Graph) -> Iterator[tuple[object, int]]:
 def _store_key(engine: OxigraphEngine) -> str:
     """A name for the store's current graphs: a new import always makes new graph names."""
     graphs = sorted(str(getattr(g, "value", g)) for g in engine.named_graphs or ())
+    import hashlib
+
     return hashlib.sha256("\n".join([f"format {FORMAT}", *graphs]).encode("utf-8")).hexdigest()[:32]
 
 
 def _for_store(engine: OxigraphEngine, folder: Path) -> RoleNameIndex:
+    import sqlite3
+
     key = _store_key(engine)
     path = folder / f"{FILE_PREFIX}{key}.sqlite"
     with contextlib.suppress(OSError, sqlite3.Error):

@@ -25,7 +25,6 @@ import html
 import io
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from .terms import XSD, XSD_STRING, is_blank, is_iri, is_literal
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
     from rdflib.term import Node
 
     _Terms = tuple[Node | None, ...]
@@ -189,6 +190,8 @@ def boolean_json(value: bool) -> str:
 
 
 def _xml_document(children: list[ET.Element]) -> str:
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("sparql", {"xmlns": SPARQL_RESULTS_NS})
     root.extend(children)
     ET.indent(root)
@@ -197,6 +200,8 @@ def _xml_document(children: list[ET.Element]) -> str:
 
 def to_xml(table: ResultTable) -> str:
     """SPARQL Query Results XML (well-formed whatever the values hold: see :func:`data_text`)."""
+    import xml.etree.ElementTree as ET  # imported where used: XML is the rarest format asked for
+
     head = ET.Element("head")
     for variable in table.variables:
         ET.SubElement(head, "variable", {"name": data_text(variable)})
@@ -219,6 +224,8 @@ def to_xml(table: ResultTable) -> str:
 
 def boolean_xml(value: bool) -> str:
     """SPARQL Query Results XML for an ASK query."""
+    import xml.etree.ElementTree as ET
+
     boolean = ET.Element("boolean")
     boolean.text = "true" if value else "false"
     return _xml_document([ET.Element("head"), boolean])

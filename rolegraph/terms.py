@@ -18,7 +18,6 @@ Decimal('0.25')
 from __future__ import annotations
 
 import sys
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = [
@@ -126,12 +125,14 @@ class Lit(str):
             if datatype in _INTEGERS:
                 return int(text)
             if datatype == XSD + "decimal":
+                from decimal import Decimal
+
                 if "e" in text.lower() or text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
                     return self
                 return Decimal(text)
             if datatype in _FLOATS:
                 return float(text.replace("INF", "inf"))
-        except (ValueError, InvalidOperation):
+        except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
             return self
         if datatype == XSD + "boolean":
             return {"true": True, "1": True, "false": False, "0": False}.get(text, self)
