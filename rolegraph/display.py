@@ -40,7 +40,10 @@ def clean(text: object) -> str:
     >>> clean("a\x1b]0;title\x07b\u202e\ud800") == "a ]0;title b \ufffd"
     True
     """
-    return "".join(_CLEAN.get(unicodedata.category(ch), ch) for ch in str(text))
+    text = str(text)
+    if text.isprintable():  # no control, format or surrogate character (the usual case): nothing to replace
+        return text
+    return "".join(_CLEAN.get(unicodedata.category(ch), ch) for ch in text)
 
 
 _CLEAN = {"Cc": " ", "Cf": " ", "Cs": "\ufffd"}

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .engines import QueryEngine, select
-from .errors import UnknownRoleError
+from .engines import OxigraphEngine, QueryEngine, RdflibEngine, _is_rdflib_graph, select
+from .errors import ResourceMissingError, UnknownRoleError
 from .iris import SCHEMA, VOCAB, prefixed
+from .queries import NamedQuery, Parameter, get_query
 from .terms import is_iri, is_literal
 
 if TYPE_CHECKING:
@@ -247,12 +249,35 @@ def _float(term: Any) -> float | None:
         return None
 
 
-def _details(graph: Graph | QueryEngine, node: Identifier) -> tuple[tuple[str, ...], dict[str, Weight]]:
-    """Lines about ``node`` itself, and its weights (a salary's amount)."""
-    if not is_iri(node):
-        return (), {}
+@cache
+def _node_details_of_many() -> NamedQuery:
+    """``node-details`` for a list of nodes at once, each row naming its node (one query, not one per entry)."""
+    single = get_query("node-details")
+    text = single.text.replace("SELECT DISTINCT ?property ", "SELECT DISTINCT ?node ?property ", 1)
+    if text == single.text:
+        raise ResourceMissingError("queries/node-details.rq: its SELECT clause no longer starts with ?property")
+    parameter = Parameter("node", "IRI list", False, "the nodes to describe.")
+    return NamedQuery("node-details (of many)", text, single.purpose, (parameter,), ("node", *single.output))
+
+
+def _details_of(graph: Graph | QueryEngine, nodes: Iterable[Identifier]) -> dict[str, list[Any]]:
+    """The ``node-details`` rows of each IRI among ``nodes``, by IRI: one query on a local engine; one per node on
+    a SPARQL server (which may cap the rows of an answer)."""
+    iris = [node for node in dict.fromkeys(nodes) if is_iri(node)]
+    found: dict[str, list[Any]] = {str(node): [] for node in iris}
+    if iris and (_is_rdflib_graph(graph) or isinstance(graph, OxigraphEngine | RdflibEngine)):
+        for row in select(graph, _node_details_of_many(), {"node": iris}):
+            found[str(row.node)].append(row)
+    else:
+        for node in iris:
+            found[str(node)] = list(select(graph, "node-details", {"node": node}))
+    return found
+
+
+def _details(rows: Iterable[Any]) -> tuple[tuple[str, ...], dict[str, Weight]]:
+    """Lines about a node itself from its ``node-details`` rows, and its weights (a salary's amount)."""
     facts: dict[str, list[tuple[str, str, set[Citation]]]] = defaultdict(list)
-    for row in select(graph, "node-details", {"node": node}):
+    for row in rows:
         seen = facts[str(row.property)]
         citation = _citation(row)
         for _label, value, cites in seen:
@@ -323,9 +348,10 @@ def role_profile(graph: Graph | QueryEngine, role: URIRef) -> RoleProfile:
             _label, skill_cites = collected.setdefault((skill, value), (label, set()))
             skill_cites.update(cites)
     entries = []
+    described = _details_of(graph, [value for _prop, value in collected])
     for (prop, value), (label, cites) in collected.items():
         cites = _most_precise(cites)
-        details, node_weights = _details(graph, value)
+        details, node_weights = _details(described.get(str(value), []) if is_iri(value) else [])
         entries.append(
             ProfileEntry(
                 property=prop,
