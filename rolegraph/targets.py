@@ -23,8 +23,8 @@ def describe_target(spec: str | os.PathLike[str] | None) -> str:
     """What ``spec`` names, for messages: the server URL, the store folder, or the built-in graph."""
     from .store import default_store_path
 
-    if spec is not None:
-        from .remote import store_url  # only for a --store given: it imports rdflib
+    if spec is not None and str(spec).startswith("sparql+"):
+        from .remote import store_url  # only for a server: it imports rdflib
 
         if (url := store_url(str(spec))) is not None:
             return url
@@ -46,8 +46,8 @@ def open_graph(
             raise InputError("--data adds files to the built-in graph only; with a store, import data into it.")
         yield load(data)  # rdflib's graph, which checked the files as it read them (no second copy in Oxigraph)
         return
-    if spec is not None:
-        from .remote import SparqlHttpEngine, store_url  # only for a --store given: it imports rdflib
+    if spec is not None and str(spec).startswith("sparql+"):
+        from .remote import SparqlHttpEngine, store_url  # only for a server: it imports rdflib
 
         if (url := store_url(str(spec))) is not None:
             yield RoleGraph(SparqlHttpEngine.connect(url, timeout=timeout))
