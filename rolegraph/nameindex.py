@@ -27,6 +27,7 @@ import contextlib
 import os
 import re
 import stat
+import tempfile
 import threading
 import time
 import unicodedata
@@ -222,8 +223,6 @@ class RoleNameIndex:
             connection = sqlite3.connect(":memory:", check_same_thread=False)
             _fill(connection, names, key)
             return cls(connection)
-        import tempfile
-
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         os.close(handle)
         try:
