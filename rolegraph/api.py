@@ -17,18 +17,21 @@ import os
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from types import TracebackType
-
-from rdflib import Graph, URIRef
+from typing import TYPE_CHECKING
 
 from .compare.comparison import Comparison, compare_roles
 from .compare.parameters import Raw, coerce_values
 from .compare.profile import RoleProfile, role_profile
 from .compare.roles import RoleSummary, choose_with_others, find_roles, list_roles
-from .compare.similarity import Similarity, similar_roles
-from .model.ontology import load_graph, load_store
-from .sparql.engines import Answer, OxigraphEngine, QueryEngine, RdflibEngine
+from .sparql.engines import OxigraphEngine, QueryEngine, RdflibEngine
 from .sparql.queries import bind, get_query
 from .sparql.results import ResultTable
+
+if TYPE_CHECKING:  # rdflib is imported where it is used: the commands that only read rows never import it
+    from rdflib import Graph, URIRef
+
+    from .compare.similarity import Similarity
+    from .sparql.engines import Answer
 
 __all__ = ["RoleGraph", "StoreGraph", "load", "open_store"]
 
@@ -55,6 +58,8 @@ class RoleGraph:
             if self._load_rdf is not None:
                 self._rdf = self._load_rdf()
             else:
+                from rdflib import Graph
+
                 answer = self.engine.execute("CONSTRUCT WHERE { ?s ?p ?o }")
                 assert isinstance(answer, Graph)
                 self._rdf = answer
@@ -83,6 +88,8 @@ class RoleGraph:
 
     def similar(self, name: str, limit: int | None = 10) -> list[Similarity]:
         """The roles most similar to ``name``, best first, with the shared nodes behind each rank."""
+        from .compare.similarity import similar_roles
+
         return similar_roles(self.engine, self.resolve(name), limit)
 
     def query(self, name: str, /, **params: Raw) -> ResultTable:
@@ -131,15 +138,27 @@ def load(extra: Iterable[str | os.PathLike[str]] = (), *, engine: str = "rdflib"
     ('oxigraph', ['Producer', 'Production Manager'])
     """
     if engine == "rdflib":
+        from .model.ontology import load_graph
+
         graph = load_graph(extra)
         return RoleGraph(RdflibEngine(graph), graph)
     if engine != "oxigraph":
         raise ValueError(f"unknown engine {engine!r}: give 'rdflib' or 'oxigraph'")
     files = list(extra)
     if not files:
-        return RoleGraph(OxigraphEngine(load_store(), in_memory=True), load_rdf=load_graph)
+        from .model.shipped import load_store
+
+        return RoleGraph(OxigraphEngine(load_store(), in_memory=True), load_rdf=_shipped_graph)
+    from .model.ontology import load_graph
+
     graph = load_graph(files)  # extra files are checked as rdflib reads them (positions, IRIs, sizes)
     return RoleGraph(OxigraphEngine.from_graph(graph), graph)
+
+
+def _shipped_graph() -> Graph:
+    from .model.ontology import load_graph
+
+    return load_graph()
 
 
 class StoreGraph(RoleGraph):

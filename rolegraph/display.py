@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import sys
 import textwrap
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import XSD, BNode, Literal, URIRef
-from rdflib.term import Node
-
-from .compare.comparison import ComparedNode, Comparison
-from .model.namespaces import prefixed
+from .model.iris import prefixed
+from .model.terms import XSD, is_blank, is_iri, is_literal
 from .sparql.results import ResultTable, spreadsheet_cell
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from .compare.comparison import ComparedNode, Comparison
 
 __all__ = [
     "clean",
@@ -39,38 +40,40 @@ def clean(text: object) -> str:
     >>> clean("a\x1b]0;title\x07b\u202e\ud800") == "a ]0;title b \ufffd"
     True
     """
-    return "".join(_CLEAN.get(unicodedata.category(ch), ch) for ch in str(text))
+    text = str(text)
+    if text.isprintable():  # no control, format or surrogate character (the usual case): nothing to replace
+        return text
+    return "".join(_CLEAN.get(unicodedata.category(ch), ch) for ch in text)
 
 
 _CLEAN = {"Cc": " ", "Cf": " ", "Cs": "\ufffd"}
 
 
-def short(term: Node | None) -> str:
+def short(term: Node | Any | None) -> str:
     """A term as a person reads it: a prefixed name where one of rolegraph's prefixes fits, a literal's text."""
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        return prefixed(term) or str(term)
-    if isinstance(term, BNode):
+    if is_iri(term):
+        return prefixed(str(term)) or str(term)
+    if is_blank(term):
         return f"_:{term}"
-    if isinstance(term, Literal):
-        return str(term)
     return str(term)
 
 
-_DECIMALS = {XSD.decimal, XSD.double, XSD.float}
+_DECIMALS = {XSD + "decimal", XSD + "double", XSD + "float"}
 
 
-def table_cell(term: Node | None) -> str:
+def table_cell(term: Node | Any | None) -> str:
     """A term as a table shows it: :func:`short`, with decimal and floating-point numbers rounded to 2 decimals
     (0.3448275862068965517241379310 shows as 0.34; JSON, CSV, TSV and XML keep every digit).
 
+    >>> from rdflib import XSD, Literal
     >>> table_cell(Literal("0.3448275862068965517241379310", datatype=XSD.decimal))
     '0.34'
     """
-    if isinstance(term, Literal) and term.datatype in _DECIMALS:
+    if is_literal(term) and str(getattr(term, "datatype", None)) in _DECIMALS:
         try:
-            value = float(term)
+            value = float(str(term))
         except (TypeError, ValueError):
             return str(term)
         if value != value or value in (float("inf"), float("-inf")):
@@ -89,6 +92,8 @@ def terminal_width() -> int | None:
             return None
     except (AttributeError, ValueError, OSError):
         return None
+    import shutil  # imported here: pipes and files, what scripts read, never need it
+
     return shutil.get_terminal_size().columns
 
 

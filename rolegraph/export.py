@@ -24,18 +24,18 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.compare import to_canonical_graph
 
 from .errors import InputError, OutputError
-from .model.namespaces import PREFIXES, bind_prefixes
+from .model.iris import PREFIX_IRIS
 from .sparql.results import json_text
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = [
     "CHUNK_LINES",
@@ -71,6 +71,11 @@ def _check_format(fmt: str) -> None:
 
 
 def _canonical(graph: Graph) -> Graph:
+    from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
+
+    from .model.namespaces import bind_prefixes
+
     ordered = bind_prefixes(Graph())
     for prefix, namespace in graph.namespace_manager.namespaces():
         ordered.bind(prefix, namespace, override=False)
@@ -137,6 +142,8 @@ class _SortedLines:
             self._spill()
 
     def _spill(self) -> None:
+        import tempfile  # imported where used: only a large export spills to disk
+
         self._lines.sort()
         try:
             if self._folder is None:
@@ -270,7 +277,7 @@ def write_triples(
             inert.write(b"".join(batch))
         else:
             parsed = ox.parse(io.BufferedReader(_Reader(counted()), 1 << 16), format=ox.RdfFormat.N_TRIPLES)
-            prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+            prefixes = dict(PREFIX_IRIS)
             ox.serialize(parsed, inert, format=_OX_FORMATS[fmt], prefixes=prefixes)  # type: ignore[arg-type]
             inert.write(b"\n")
         return written

@@ -16,7 +16,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -115,6 +114,8 @@ def open_output(target: str | os.PathLike[str]) -> Iterator[tuple[BinaryIO, Path
     real = Path(os.path.realpath(path))
     if not real.parent.is_dir():
         raise OutputError(f"{path}: the folder {real.parent} does not exist; create it first.")
+    import tempfile  # imported where used: most commands write no file
+
     temporary: str | None = None
     try:
         try:

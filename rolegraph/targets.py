@@ -21,11 +21,13 @@ __all__ = ["describe_target", "open_graph"]
 
 def describe_target(spec: str | os.PathLike[str] | None) -> str:
     """What ``spec`` names, for messages: the server URL, the store folder, or the built-in graph."""
-    from .sparql.remote import store_url
     from .store.database import default_store_path
 
-    if spec is not None and (url := store_url(str(spec))) is not None:
-        return url
+    if spec is not None and str(spec).startswith("sparql+"):
+        from .sparql.remote import store_url  # only for a server: it imports rdflib
+
+        if (url := store_url(str(spec))) is not None:
+            return url
     path = Path(spec) if spec is not None else default_store_path()
     return str(path) if spec is not None or (path / "CURRENT").exists() else "rolegraph's built-in graph"
 
@@ -37,7 +39,6 @@ def open_graph(
     """The graph ``spec`` names, open for reading for the duration of the with-block. ``spec`` None means the
     per-user store if `rolegraph import` has made one, else the shipped graph (in memory on Oxigraph, the fastest
     path; with ``data`` files added, rdflib's graph, which checks them as it reads them)."""
-    from .sparql.remote import SparqlHttpEngine, store_url
     from .store.database import RoleStore, default_store_path
 
     if data:
@@ -45,9 +46,12 @@ def open_graph(
             raise InputError("--data adds files to the built-in graph only; with a store, import data into it.")
         yield load(data)  # rdflib's graph, which checked the files as it read them (no second copy in Oxigraph)
         return
-    if spec is not None and (url := store_url(str(spec))) is not None:
-        yield RoleGraph(SparqlHttpEngine.connect(url, timeout=timeout))
-        return
+    if spec is not None and str(spec).startswith("sparql+"):
+        from .sparql.remote import SparqlHttpEngine, store_url  # only for a server: it imports rdflib
+
+        if (url := store_url(str(spec))) is not None:
+            yield RoleGraph(SparqlHttpEngine.connect(url, timeout=timeout))
+            return
     path = Path(spec) if spec is not None else default_store_path()
     if spec is None and not (path / "CURRENT").exists():
         yield load(engine="oxigraph")

@@ -14,6 +14,7 @@ from ..display import clean as _clean
 from ..display import result_table_text, terminal_width, text_table
 from ..errors import EndpointError, InputError, UnknownRoleError
 from ..fileio import write_output
+from ..sparql.engines import OxigraphEngine
 from ..sparql.results import (
     ResultTable,
     to_csv,
@@ -25,9 +26,10 @@ from ..sparql.results import (
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INVALID = 0, 1, 2, 3
 
 
-def _graph(ctx: click.Context) -> RoleGraph:
+def _graph(ctx: click.Context, *, light: bool = False) -> RoleGraph:
     """The graph commands work on: the SPARQL server or store given with --store (or the default per-user store, if
-    there is one), else the shipped graph in memory (plus --data files)."""
+    there is one), else the shipped graph in memory (plus --data files). ``light``: a command that only reads rows
+    and prints them, which gets them from Oxigraph as :mod:`rolegraph.model.terms` terms (never importing rdflib)."""
     obj = ctx.find_object(dict)
     assert obj is not None
     if "graph" not in obj:
@@ -36,6 +38,8 @@ def _graph(ctx: click.Context) -> RoleGraph:
         _check_store_spec(obj.get("store"))
         obj["graph"] = ctx.with_resource(open_graph(obj.get("store"), data=obj.get("data") or ()))
         obj["graph"].notes = lambda line: click.echo(_clean(line), err=True)
+        if light and isinstance(obj["graph"].engine, OxigraphEngine):
+            obj["graph"].engine.light_terms = True
     graph: RoleGraph = obj["graph"]
     return graph
 

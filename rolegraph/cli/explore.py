@@ -14,7 +14,7 @@ from ..compare.profile import Citation, RoleProfile
 from ..display import clean as _clean
 from ..display import comparison_csv, comparison_text, terminal_width
 from ..errors import InputError
-from ..model.namespaces import RG
+from ..model.iris import VOCAB
 from ..sparql.results import (
     json_text,
     spreadsheet_cell,
@@ -28,7 +28,7 @@ from .base import _csv_text, _graph, _table, _write, cli
 @click.pass_context
 def roles(ctx: click.Context, show_all: bool, fmt: str) -> None:
     """List the roles in the graph."""
-    summaries = _graph(ctx).roles(profiled_only=not show_all)
+    summaries = _graph(ctx, light=True).roles(profiled_only=not show_all)
     records = [
         {"label": s.label, "iri": str(s.iri), "profiled": s.profiled, "duties": s.duties, "skills": s.skills}
         for s in summaries
@@ -47,6 +47,8 @@ def roles(ctx: click.Context, show_all: bool, fmt: str) -> None:
         click.echo(_table(headers, rows))
         click.echo(f"\n{len(rows)} role(s).")
 
+
+_REQUIRES_EDUCATION = VOCAB + "requiresEducation"
 
 ALTERNATE_TITLES_SHOWN = 8
 """How many alternate titles ``show`` prints in text (JSON has them all)."""
@@ -143,11 +145,11 @@ def _profile_text(profile: RoleProfile) -> list[str]:
         lines += ["", f"{category} ({len(entries)})"]
         for entry in entries:
             weight = entry.weight_text
-            if entry.property == RG.requiresEducation and shares and "percentage" in entry.weights:
+            if str(entry.property) == _REQUIRES_EDUCATION and shares and "percentage" in entry.weights:
                 weight += " (most reported)"
             lines.append(f"  - {entry.label}" + (f"  {weight}" if weight else "") + f"  [{_cited(entry.citations)}]")
             lines += [f"      {detail}" for detail in entry.details]
-            if entry.property == RG.requiresEducation and shares and "percentage" in entry.weights:
+            if str(entry.property) == _REQUIRES_EDUCATION and shares and "percentage" in entry.weights:
                 reported = ", ".join(f"{_short_level(f.label)} {f.number:.2f} %" for f in shares)
                 lines.append(f"      every level reported: {reported}")
     related = profile.facts_of("related occupation")
@@ -171,7 +173,7 @@ def show(ctx: click.Context, role: str, fmt: str) -> None:
     """Print everything the graph knows about ROLE (a label, alternative label, IRI or local name): each kind of
     fact under its heading, heaviest first, with its weights (O*NET importance and level, ESCO essential or
     optional, education shares) and where it was said."""
-    profile = _graph(ctx).profile(role)
+    profile = _graph(ctx, light=True).profile(role)
     if fmt == "json":
         click.echo(json_text(_profile_document(profile), indent=2))
         return
@@ -189,7 +191,7 @@ def compare(ctx: click.Context, roles: tuple[str, ...], fmt: str, html_path: str
     similarities."""
     if len(roles) < 2:
         raise InputError('compare needs at least two roles, e.g. rolegraph compare "Production Manager" Producer.')
-    graph = _graph(ctx)
+    graph = _graph(ctx, light=html_path is None)  # the page's network is built from rdflib's terms
     iris = [graph.resolve(name) for name in roles]
     comparison = compare_roles(graph.engine, iris)
     if html_path is not None:
@@ -215,7 +217,7 @@ def resolve(ctx: click.Context, name: str, fmt: str) -> None:
     say which one commands take it to mean, and by what rule."""
     from ..compare.roles import RESOLUTION_RULE, AmbiguousRoleError, choose_with_others, find_roles
 
-    engine = _graph(ctx).engine
+    engine = _graph(ctx, light=True).engine
     found = find_roles(engine, name)
     if not found and fmt != "json":
         choose_with_others(engine, name, found)  # raises UnknownRoleError with close names, as show does

@@ -7,11 +7,9 @@ import re
 from typing import Any, TextIO
 
 import click
-from rdflib import Graph
 
 from ..compare.parameters import parse_bind_options
 from ..errors import InputError
-from ..export import write_graph
 from ..fileio import open_output
 from ..sparql.queries import list_queries
 from ..sparql.results import (
@@ -58,7 +56,7 @@ def query(
             )
         return
     raw = {k: v if len(v) > 1 else v[0] for k, v in parse_bind_options(binds).items()}
-    _emit_table(_graph(ctx).query(name, **raw), fmt)
+    _emit_table(_graph(ctx, light=True).query(name, **raw), fmt)
 
 
 MAX_QUERY = 1_000_000
@@ -122,6 +120,10 @@ def sparql(ctx: click.Context, source: TextIO, fmt: str | None, allow_network: b
         answer = _graph(ctx).sparql(checked.text, allow_network=allow_network, source=source.name)
     except OSError as error:
         raise InputError(f"the query could not reach a remote resource: {error}.") from None
+    from rdflib import Graph
+
+    from ..export import write_graph
+
     if isinstance(answer, Graph):
         with open_output("-") as (stream, _):
             write_graph(answer, fmt, stream)  # sorted, canonical blank-node labels: the same answer, the same bytes

@@ -17,12 +17,14 @@ import html
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from rdflib import Graph, URIRef
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..model.terms import iri as light_iri
 from ..sparql.engines import QueryEngine, select
+
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
 
 __all__ = ["CATEGORY_ORDER", "CategoryComparison", "ComparedNode", "Comparison", "RoleRef", "compare_roles"]
 
@@ -177,7 +179,7 @@ def _merge_matches(graph: Graph | QueryEngine, linked: dict[tuple[str, str], set
         categories_of: dict[str, set[str]] = defaultdict(set)
         for category, node in linked:
             categories_of[node].add(category)
-        for row in select(graph, "node-matches", {"node": [URIRef(i) for i in iris]}):
+        for row in select(graph, "node-matches", {"node": [light_iri(i) for i in iris]}):
             a, b = str(row.node), str(row.match)
             for category in categories_of[a] & categories_of[b]:
                 parent[root((category, a))] = root((category, b))
@@ -224,8 +226,8 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
     ordered = list(dict.fromkeys(roles))
     if len(ordered) < 2:
         raise InputError("compare needs at least two different roles.")
-    labels = {URIRef(row.role): str(row.label) for row in select(graph, "role-labels", {"role": ordered})}
-    unknown = [str(r) for r in ordered if r not in labels]
+    labels = {str(row.role): str(row.label) for row in select(graph, "role-labels", {"role": ordered})}
+    unknown = [str(r) for r in ordered if str(r) not in labels]
     if unknown:
         raise InputError(f"not roles in the graph: {', '.join(unknown)}.")
     linked: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -256,5 +258,5 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
         categories.append(CategoryComparison(category, shared, partial, unique, len(shared) / len(nodes)))
     facets = sum(len(nodes) for nodes in by_category.values())
     overall = shared_total / facets if facets else 0.0
-    refs = tuple(RoleRef(str(r), labels[r]) for r in ordered)
+    refs = tuple(RoleRef(str(r), labels[str(r)]) for r in ordered)
     return Comparison(refs, tuple(categories), overall)

@@ -24,10 +24,8 @@ and names are ranked by how much of the typed text they match and how little els
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
-import sqlite3
 import stat
 import tempfile
 import threading
@@ -37,13 +35,16 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
-
-from ..sparql.engines import OxigraphEngine, QueryEngine, RdflibEngine
+from ..model.terms import XSD_STRING, Lit, is_literal
+from ..sparql.engines import OxigraphEngine, QueryEngine, RdflibEngine, _is_rdflib_graph
 from ..sparql.queries import NamedQuery, bind
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from rdflib import Graph
 
 __all__ = ["RoleNameIndex", "exact_key", "fold_words", "name_index"]
 
@@ -165,19 +166,17 @@ class _Name:
     datatype: str
     kind: int
 
-    def literal(self) -> Literal:
-        if self.lang:
-            return Literal(self.text, lang=self.lang)
-        return Literal(self.text, datatype=URIRef(self.datatype) if self.datatype else None)
+    def literal(self) -> Lit:
+        return Lit(self.text, language=self.lang or None, datatype=self.datatype or None)
 
 
-def _names_of(rows: Iterable[tuple[object, int]]) -> list[_Name]:
+def _names_of(rows: Iterable[tuple[Any, int]]) -> list[_Name]:
     kinds: dict[tuple[str, str, str], int] = {}
     for name, kind in rows:
-        if not isinstance(name, Literal):
+        if not is_literal(name):
             continue
         lang, datatype = name.language or "", name.datatype
-        key = (str(name), lang, "" if lang or datatype is None or datatype == XSD.string else str(datatype))
+        key = (str(name), lang, "" if lang or datatype is None or str(datatype) == XSD_STRING else str(datatype))
         kinds[key] = min(kinds.get(key, KIND_ALTERNATIVE), kind)
     return [_Name(text, lang, datatype, kind) for (text, lang, datatype), kind in sorted(kinds.items())]
 
@@ -217,6 +216,8 @@ class RoleNameIndex:
     def build(cls, rows: Iterable[tuple[object, int]], key: str = "", path: Path | None = None) -> RoleNameIndex:
         """The index of the names in ``rows`` (a name literal and its kind: 0 label, 1 code, 2 alternative label),
         written to ``path`` (replacing any file there) when given, else in memory."""
+        import sqlite3  # imported where used: the commands that find a role by its exact name never need it
+
         names = _names_of(rows)
         if path is None:
             connection = sqlite3.connect(":memory:", check_same_thread=False)
@@ -241,6 +242,8 @@ class RoleNameIndex:
     def open(cls, path: Path, key: str) -> RoleNameIndex:
         """The index in the file ``path`` if it is one of this layout built for ``key``; sqlite3.Error or OSError
         otherwise."""
+        import sqlite3
+
         if not path.is_file():
             raise FileNotFoundError(path)
         uri = path.resolve().as_uri() + "?mode=ro&immutable=1"  # files are replaced whole, never changed in place
@@ -265,7 +268,7 @@ class RoleNameIndex:
     def __len__(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM name")[0][0])
 
-    def spellings(self, name: str) -> list[Literal]:
+    def spellings(self, name: str) -> list[Lit]:
         """The stored names (as the literals they are in the graph) equal to ``name`` ignoring case and runs of
         spaces."""
         rows = self._rows("SELECT text, lang, datatype, kind FROM name WHERE exact = ? ORDER BY id", [exact_key(name)])
@@ -354,7 +357,7 @@ class RoleNameIndex:
 
 
 def _rows_of(engine: QueryEngine | Graph) -> Iterator[tuple[object, int]]:
-    target = RdflibEngine(engine) if isinstance(engine, Graph) else engine
+    target = RdflibEngine(cast("Graph", engine)) if _is_rdflib_graph(engine) else cast(QueryEngine, engine)
     for kind, query in _NAMES.items():
         for row in target.select(bind(query)):
             yield row[0], kind
@@ -363,10 +366,14 @@ def _rows_of(engine: QueryEngine | Graph) -> Iterator[tuple[object, int]]:
 def _store_key(engine: OxigraphEngine) -> str:
     """A name for the store's current graphs: a new import always makes new graph names."""
     graphs = sorted(str(getattr(g, "value", g)) for g in engine.named_graphs or ())
+    import hashlib
+
     return hashlib.sha256("\n".join([f"format {FORMAT}", *graphs]).encode("utf-8")).hexdigest()[:32]
 
 
 def _for_store(engine: OxigraphEngine, folder: Path) -> RoleNameIndex:
+    import sqlite3
+
     key = _store_key(engine)
     path = folder / f"{FILE_PREFIX}{key}.sqlite"
     with contextlib.suppress(OSError, sqlite3.Error):
@@ -402,7 +409,7 @@ def name_index(target: Graph | QueryEngine) -> RoleNameIndex:
     """The index of the role names of ``target``, built on first use and kept as long as ``target`` lives (for an
     rdflib graph, rebuilt when its size has changed)."""
     owner: object = target.graph if isinstance(target, RdflibEngine) else target
-    size = len(owner) if isinstance(owner, Graph) else 0
+    size = len(owner) if _is_rdflib_graph(owner) else 0  # type: ignore[arg-type]
     number = id(owner)
     with _cache_lock:
         entry = _cache.get(number)
@@ -411,7 +418,7 @@ def name_index(target: Graph | QueryEngine) -> RoleNameIndex:
     if isinstance(target, OxigraphEngine) and target.folder is not None and target.named_graphs:
         index = _for_store(target, target.folder)
     else:
-        index = RoleNameIndex.build(_rows_of(owner if isinstance(owner, Graph) else target))
+        index = RoleNameIndex.build(_rows_of(owner if _is_rdflib_graph(owner) else target))  # type: ignore[arg-type]
     with _cache_lock:
         _cache[number] = (weakref.ref(owner, _forget(number)), size, index)
     return index

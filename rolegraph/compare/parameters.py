@@ -13,58 +13,67 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Identifier
+from typing import TYPE_CHECKING, Union
 
 from ..errors import QueryParameterError
-from ..model.namespaces import PREFIXES
+from ..model.iris import PREFIX_IRIS as PREFIXES
+from ..model.terms import XSD, iri, is_term, literal
 from ..sparql.engines import QueryEngine
 from ..sparql.queries import NamedQuery, Parameter
 from .roles import resolve_role
+
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+    from rdflib.term import Identifier
 
 __all__ = ["coerce_values", "parse_bind_options", "to_iri"]
 
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
-Raw = str | Identifier | Sequence[str | Identifier]
+Raw = Union[str, "Identifier", Sequence[Union[str, "Identifier"]]]
 
 
 def to_iri(text: str) -> URIRef:
-    """An IRI from an absolute IRI or a rolegraph prefixed name (``role:producer``)."""
+    """An IRI from an absolute IRI or a rolegraph prefixed name (``role:producer``), as a light term (see
+    :mod:`rolegraph.model.terms`: it is bound into query text, where it reads as rdflib's ``URIRef`` does)."""
     prefix, _, local = text.partition(":")
     if prefix in PREFIXES and not local.startswith("//"):
-        return URIRef(PREFIXES[prefix] + local)
-    if not _ABSOLUTE_IRI.match(text):
+        text = PREFIXES[prefix] + local
+    elif not _ABSOLUTE_IRI.match(text):
         known = ", ".join(sorted(PREFIXES))
         raise QueryParameterError(f"{text!r} is not an IRI: give an absolute IRI or a prefixed name ({known}).")
-    return URIRef(text)
+    found: URIRef = iri(text)
+    return found
 
 
 def _one(graph: Graph | QueryEngine, parameter: Parameter, value: str | Identifier) -> Identifier:
-    if not isinstance(value, str) or isinstance(value, Identifier):
-        return value
+    if is_term(value) or not isinstance(value, str):
+        given: Identifier = value  # type: ignore[assignment]
+        return given
     kind = parameter.type.removesuffix(" list")
     if kind == "role":
         return resolve_role(graph, value)
     if kind == "IRI":
         return to_iri(value)
+    term: Identifier
     if kind == "boolean":
         lowered = value.strip().lower()
         if lowered not in ("true", "false"):
             raise QueryParameterError(f"?{parameter.name} takes true or false, not {value!r}.")
-        return Literal(lowered == "true")
-    if kind == "integer":
+        term = literal(lowered, datatype=XSD + "boolean")
+    elif kind == "integer":
         try:
-            return Literal(int(value))
+            term = literal(str(int(value)), datatype=XSD + "integer")
         except ValueError:
             raise QueryParameterError(f"?{parameter.name} takes an integer, not {value!r}.") from None
-    return Literal(value)
+    else:
+        term = literal(value)
+    return term
 
 
 def _terms(graph: Graph | QueryEngine, parameter: Parameter, value: str | Identifier) -> list[Identifier]:
-    if parameter.type == "label list" and isinstance(value, str) and not isinstance(value, Identifier):
-        return [Literal(value), Literal(value, lang="en")]  # labels are language-tagged; codes are plain
+    if parameter.type == "label list" and isinstance(value, str) and not is_term(value):
+        return [literal(value), literal(value, language="en")]  # labels are language-tagged; codes are plain
     return [_one(graph, parameter, value)]
 
 
@@ -75,7 +84,7 @@ def coerce_values(
     values: dict[str, Identifier | list[Identifier]] = {}
     for name, value in raw.items():
         parameter = query.parameter(name)
-        items = [value] if isinstance(value, str | Identifier) else list(value)
+        items: list[str | Identifier] = [value] if isinstance(value, str) or is_term(value) else list(value)  # type: ignore[list-item]
         terms = [term for item in items for term in _terms(graph, parameter, item)]
         if parameter.is_list:
             values[name] = terms

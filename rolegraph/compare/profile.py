@@ -20,15 +20,20 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Identifier
+from ..errors import ResourceMissingError, UnknownRoleError
+from ..model.iris import SCHEMA, VOCAB, prefixed
+from ..model.terms import is_iri, is_literal
+from ..sparql.engines import OxigraphEngine, QueryEngine, RdflibEngine, _is_rdflib_graph, select
+from ..sparql.queries import NamedQuery, Parameter, get_query
 
-from ..errors import UnknownRoleError
-from ..model.namespaces import RG, SCHEMA, prefixed
-from ..sparql.engines import QueryEngine, select
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+    from rdflib.term import Identifier
 
 __all__ = [
     "CATEGORIES",
@@ -41,21 +46,21 @@ __all__ = [
     "role_sources",
 ]
 
-CATEGORIES: dict[URIRef, str] = {
-    RG.hasDuty: "Duties",
-    RG.requiresSkill: "Skills",
-    RG.requiresKnowledge: "Knowledge",
-    RG.usesTechnology: "Technology",
-    RG.hasSkillFocus: "Skill focus",
-    RG.recommendedCertification: "Certifications",
-    RG.requiresEducation: "Education",
-    RG.hasWorkEnvironment: "Work environment",
-    RG.hasSalary: "Salary",
-    RG.worksWith: "Works with",
-    RG.hasExternalStakeholder: "External stakeholders",
-    RG.mayAlsoActAs: "May also act as",
-    RG.worksOnProjectType: "Project types",
-    RG.inIndustry: "Industry",
+CATEGORIES: dict[str, str] = {
+    VOCAB + "hasDuty": "Duties",
+    VOCAB + "requiresSkill": "Skills",
+    VOCAB + "requiresKnowledge": "Knowledge",
+    VOCAB + "usesTechnology": "Technology",
+    VOCAB + "hasSkillFocus": "Skill focus",
+    VOCAB + "recommendedCertification": "Certifications",
+    VOCAB + "requiresEducation": "Education",
+    VOCAB + "hasWorkEnvironment": "Work environment",
+    VOCAB + "hasSalary": "Salary",
+    VOCAB + "worksWith": "Works with",
+    VOCAB + "hasExternalStakeholder": "External stakeholders",
+    VOCAB + "mayAlsoActAs": "May also act as",
+    VOCAB + "worksOnProjectType": "Project types",
+    VOCAB + "inIndustry": "Industry",
 }
 """Display names of the role links, in the order a profile shows them (other links are headed by their label)."""
 
@@ -74,9 +79,9 @@ TIERS = ("Primary-Short", "Primary-Long", "Supplemental")
 Weight = float | str
 """A link's weight: a number (importance, level, percentage, amount) or a word (ESCO's essential or optional)."""
 
-ESCO_WEIGHTS: dict[URIRef, str] = {
-    URIRef("http://data.europa.eu/esco/model#relatedEssentialSkill"): "essential",
-    URIRef("http://data.europa.eu/esco/model#relatedOptionalSkill"): "optional",
+ESCO_WEIGHTS: dict[str, str] = {
+    "http://data.europa.eu/esco/model#relatedEssentialSkill": "essential",
+    "http://data.europa.eu/esco/model#relatedOptionalSkill": "optional",
 }
 """ESCO's two skill links, shown as a weight of the skill under "Skills" rather than as headings of their own."""
 
@@ -234,23 +239,46 @@ def _citation(row: object) -> Citation | None:
     return Citation(str(source or ""), str(heading), int(row.paragraph), int(line) if line is not None else None)  # type: ignore[attr-defined]
 
 
-def _float(term: object) -> float | None:
+def _float(term: Any) -> float | None:
     """A literal's number, or None for anything else."""
     if term is None:
         return None
     try:
-        return float(Literal(term).toPython() if not isinstance(term, Literal) else term.toPython())
+        return float(term.toPython() if is_literal(term) else str(term))
     except (TypeError, ValueError):
         return None
 
 
-def _details(graph: Graph | QueryEngine, node: Identifier) -> tuple[tuple[str, ...], dict[str, Weight]]:
-    """Lines about ``node`` itself, and its weights (a salary's amount)."""
-    if not isinstance(node, URIRef):
-        return (), {}
-    facts: dict[URIRef, list[tuple[str, str, set[Citation]]]] = defaultdict(list)
-    for row in select(graph, "node-details", {"node": node}):
-        seen = facts[URIRef(row.property)]
+@cache
+def _node_details_of_many() -> NamedQuery:
+    """``node-details`` for a list of nodes at once, each row naming its node (one query, not one per entry)."""
+    single = get_query("node-details")
+    text = single.text.replace("SELECT DISTINCT ?property ", "SELECT DISTINCT ?node ?property ", 1)
+    if text == single.text:
+        raise ResourceMissingError("queries/node-details.rq: its SELECT clause no longer starts with ?property")
+    parameter = Parameter("node", "IRI list", False, "the nodes to describe.")
+    return NamedQuery("node-details (of many)", text, single.purpose, (parameter,), ("node", *single.output))
+
+
+def _details_of(graph: Graph | QueryEngine, nodes: Iterable[Identifier]) -> dict[str, list[Any]]:
+    """The ``node-details`` rows of each IRI among ``nodes``, by IRI: one query on a local engine; one per node on
+    a SPARQL server (which may cap the rows of an answer)."""
+    iris = [node for node in dict.fromkeys(nodes) if is_iri(node)]
+    found: dict[str, list[Any]] = {str(node): [] for node in iris}
+    if iris and (_is_rdflib_graph(graph) or isinstance(graph, OxigraphEngine | RdflibEngine)):
+        for row in select(graph, _node_details_of_many(), {"node": iris}):
+            found[str(row.node)].append(row)
+    else:
+        for node in iris:
+            found[str(node)] = list(select(graph, "node-details", {"node": node}))
+    return found
+
+
+def _details(rows: Iterable[Any]) -> tuple[tuple[str, ...], dict[str, Weight]]:
+    """Lines about a node itself from its ``node-details`` rows, and its weights (a salary's amount)."""
+    facts: dict[str, list[tuple[str, str, set[Citation]]]] = defaultdict(list)
+    for row in rows:
+        seen = facts[str(row.property)]
         citation = _citation(row)
         for _label, value, cites in seen:
             if value == str(row.valueLabel):
@@ -260,13 +288,13 @@ def _details(graph: Graph | QueryEngine, node: Identifier) -> tuple[tuple[str, .
         else:
             seen.append((str(row.propertyLabel), str(row.valueLabel), {citation} if citation else set()))
     weights: dict[str, Weight] = {}
-    if SCHEMA.value in facts and SCHEMA.currency in facts:
-        amount = Literal(facts.pop(SCHEMA.value)[0][1]).toPython()
+    if SCHEMA + "value" in facts and SCHEMA + "currency" in facts:
+        amount = facts.pop(SCHEMA + "value")[0][1]
         weights["amount"] = float(amount)
         amount_text = f"{float(amount):,.2f}".removesuffix(".00")
-        currency = facts.pop(SCHEMA.currency)[0][1]
-        unit = facts.pop(SCHEMA.unitText, [("", "", set())])[0][1]
-        statistic = facts.pop(RG.statistic, [("", "", set())])[0][1]
+        currency = facts.pop(SCHEMA + "currency")[0][1]
+        unit = facts.pop(SCHEMA + "unitText", [("", "", set())])[0][1]
+        statistic = facts.pop(VOCAB + "statistic", [("", "", set())])[0][1]
         text = (
             f"{amount_text} {currency}"
             + (f" per {unit.lower()}" if unit else "")
@@ -300,7 +328,7 @@ def role_profile(graph: Graph | QueryEngine, role: URIRef) -> RoleProfile:
     weights: dict[Identifier, dict[str, Weight]] = defaultdict(dict)
     notes: dict[Identifier, list[str]] = defaultdict(list)
     for row in select(graph, "role-profile", {"role": role}):
-        key = (URIRef(row.property), row.value)
+        key = (row.property, row.value)
         _label, cites = collected.setdefault(key, (str(row.valueLabel), set()))
         if (citation := _citation(row)) is not None:
             cites.add(citation)
@@ -309,23 +337,25 @@ def role_profile(graph: Graph | QueryEngine, role: URIRef) -> RoleProfile:
             if (number := _float(getattr(row, name, None))) is not None:
                 weights[row.value].setdefault(name, number)
         note = getattr(row, "note", None)
-        if note is not None and key[0] == RG.requiresEducation and str(note) not in notes[row.value]:
+        if note is not None and str(key[0]) == VOCAB + "requiresEducation" and str(note) not in notes[row.value]:
             notes[row.value].append(str(note))
     for (prop, value), (label, cites) in list(collected.items()):
-        if prop in ESCO_WEIGHTS:  # one entry under Skills, weighted, whichever of the two links the data has
+        if str(prop) in ESCO_WEIGHTS:  # one entry under Skills, weighted, whichever of the two links the data has
             del collected[(prop, value)]
             if weights[value].get("esco") != "essential":  # a skill listed as both counts as essential
-                weights[value]["esco"] = ESCO_WEIGHTS[prop]
-            _label, skill_cites = collected.setdefault((RG.requiresSkill, value), (label, set()))
+                weights[value]["esco"] = ESCO_WEIGHTS[str(prop)]
+            skill = type(prop)(VOCAB + "requiresSkill")  # a term of the kind the rows hold, so that keys meet
+            _label, skill_cites = collected.setdefault((skill, value), (label, set()))
             skill_cites.update(cites)
     entries = []
+    described = _details_of(graph, [value for _prop, value in collected])
     for (prop, value), (label, cites) in collected.items():
         cites = _most_precise(cites)
-        details, node_weights = _details(graph, value)
+        details, node_weights = _details(described.get(str(value), []) if is_iri(value) else [])
         entries.append(
             ProfileEntry(
                 property=prop,
-                category=CATEGORIES.get(prop) or headings.get(prop) or str(prop),
+                category=CATEGORIES.get(str(prop)) or headings.get(prop) or str(prop),
                 value=value,
                 label=label,
                 citations=tuple(sorted(cites, key=Citation.sort_key)),
@@ -368,7 +398,8 @@ def _facts(graph: Graph | QueryEngine, role: URIRef) -> tuple[RoleFact, ...]:
             found[(kind, value)] = (fact, set())
         if citation is not None:
             found[(kind, value)][1].add(citation)
-    for citation in role_sources(graph, [role]).get(role, []):
+    sources = {str(iri): citations for iri, citations in role_sources(graph, [role]).items()}
+    for citation in sources.get(str(role), []):
         found[("source", str(citation))] = (RoleFact("source", str(citation), str(citation), None, None, None, ()),
                                             {citation})  # fmt: skip
     return tuple(
@@ -381,6 +412,6 @@ def role_sources(graph: Graph | QueryEngine, roles: list[URIRef]) -> dict[URIRef
     """Where each of ``roles``' facts come from: its documents, and its releases with their files."""
     found: dict[URIRef, list[Citation]] = defaultdict(list)
     for row in select(graph, "role-sources", {"role": roles}):
-        if (citation := _citation(row)) is not None and citation not in found[URIRef(row.role)]:
-            found[URIRef(row.role)].append(citation)
+        if (citation := _citation(row)) is not None and citation not in found[row.role]:
+            found[row.role].append(citation)
     return {role: [c for c in cites if c in _most_precise(set(cites))] for role, cites in found.items()}

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from rdflib import Graph, Literal, URIRef
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, UnknownRoleError
-from ..model.namespaces import PREFIXES
-from ..sparql.engines import OxigraphEngine, QueryEngine, RdflibEngine, select
+from ..model.iris import PREFIX_IRIS as PREFIXES
+from ..model.terms import iri, literal
+from ..sparql.engines import OxigraphEngine, QueryEngine, RdflibEngine, _is_rdflib_graph, select
 from .nameindex import name_index
+
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
 
 __all__ = [
     "RESOLUTION_RULE",
@@ -106,13 +109,13 @@ class RoleMatch:
 
 def list_roles(graph: Graph | QueryEngine, *, profiled_only: bool = False) -> list[RoleSummary]:
     """The roles in ``graph`` sorted by label; only those with a profile when ``profiled_only``."""
-    rows = select(graph, "list-roles", {"profiledOnly": Literal(profiled_only)})
+    rows = select(graph, "list-roles", {"profiledOnly": _boolean(profiled_only)})
     return [
         RoleSummary(
-            iri=URIRef(row.role),
+            iri=row.role,  # an IRI of the engine's kind of terms (rdflib's, or light ones: see rolegraph.model.terms)
             label=str(row.label),
             definition=str(row.definition) if row.definition is not None else None,
-            profiled=row.profiled == Literal(True),
+            profiled=row.profiled is not None and row.profiled.toPython() is True,
             duties=int(row.duties),
             skills=int(row.skills),
         )
@@ -123,17 +126,21 @@ def list_roles(graph: Graph | QueryEngine, *, profiled_only: bool = False) -> li
 _LOCAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
+def _boolean(value: bool) -> Any:
+    return literal("true" if value else "false", datatype="http://www.w3.org/2001/XMLSchema#boolean")
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
-def _as_iri(name: str) -> URIRef | None:
+def _as_iri(name: str) -> Any:
     text = name.strip()
     prefix, _, local = text.partition(":")
     if prefix in PREFIXES and local and not local.startswith("//"):
-        return URIRef(PREFIXES[prefix] + local)
+        return iri(PREFIXES[prefix] + local)
     if text.startswith(("http://", "https://", "urn:")) and not any(c in text for c in ' <>"{}|\\^`'):
-        return URIRef(text)
+        return iri(text)
     return None
 
 
@@ -143,20 +150,23 @@ def find_roles(graph: Graph | QueryEngine, name: str) -> list[RoleMatch]:
     text = _normal(name)
     if not text:
         return []
-    iri = _as_iri(text)
-    if iri is not None:
-        return [RoleMatch(iri, str(r.label), "IRI", str(iri)) for r in select(graph, "role-labels", {"role": [iri]})]
+    given = _as_iri(text)
+    if given is not None:
+        return [
+            RoleMatch(r.role, str(r.label), "IRI", str(given)) for r in select(graph, "role-labels", {"role": [given]})
+        ]
     spellings = dict.fromkeys([text, text.lower(), text.title(), text[:1].upper() + text[1:].lower(), text.upper()])
-    literals = [Literal(s, lang="en") for s in spellings] + [Literal(s) for s in spellings]
+    literals = [literal(s, language="en") for s in spellings] + [literal(s) for s in spellings]
     rows = select(graph, "role-lookup", {"name": literals})
-    if not rows and isinstance(graph, Graph | RdflibEngine | OxigraphEngine):
-        if stored := [s for s in name_index(graph).spellings(text) if s not in literals]:
+    if not rows and (_is_rdflib_graph(graph) or isinstance(graph, RdflibEngine | OxigraphEngine)):
+        stored: list[Any] = [s for s in name_index(graph).spellings(text) if s not in literals]
+        if stored:
             rows = select(graph, "role-lookup", {"name": stored})
     elif not rows:  # a SPARQL server: its own scan sees every name, whatever it caps the rows of an answer at
-        rows = select(graph, "role-search", {"name": Literal(text)})
+        rows = select(graph, "role-search", {"name": literal(text)})
     matches: dict[URIRef, RoleMatch] = {}
     for row in rows:  # each role once, by its best match
-        role = URIRef(row.role)
+        role = row.role
         match = RoleMatch(role, str(row.label), str(row.kind), str(row.matched), str(row.code or ""))
         if role not in matches or _rank(match, text) < _rank(matches[role], text):
             matches[role] = match
@@ -165,9 +175,9 @@ def find_roles(graph: Graph | QueryEngine, name: str) -> list[RoleMatch]:
     slug = text.lower().replace(" ", "-")
     if not _LOCAL_NAME.fullmatch(slug):
         return []
-    local = URIRef(str(PREFIXES["role"]) + slug)
+    local = iri(str(PREFIXES["role"]) + slug)
     return [
-        RoleMatch(local, str(r.label), "local name", str(local))
+        RoleMatch(r.role, str(r.label), "local name", str(local))
         for r in select(graph, "role-labels", {"role": [local]})
     ]
 

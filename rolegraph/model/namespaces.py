@@ -11,16 +11,20 @@ AttributeError: term 'hasDutty' not in namespace 'https://w3id.org/rolegraph/voc
 from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import SDO, DefinedNamespace
 
-__all__ = ["ID", "PREFIXES", "RG", "SCHEMA", "bind_prefixes"]
+from .iris import ID as _ID
+from .iris import PREFIX_IRIS, prefixed
+from .iris import VOCAB as _VOCAB
+
+__all__ = ["ID", "PREFIXES", "RG", "SCHEMA", "bind_prefixes", "prefixed"]
 
 
 class RG(DefinedNamespace):
     """The rolegraph vocabulary (ontology/rolegraph.ttl). A test keeps this list equal to the Turtle file."""
 
     _fail = True
-    _NS = Namespace("https://w3id.org/rolegraph/vocab#")
+    _NS = Namespace(_VOCAB)
 
     # Classes
     Certification: URIRef
@@ -106,36 +110,12 @@ class RG(DefinedNamespace):
     travel: URIRef
 
 
-ID = Namespace("https://w3id.org/rolegraph/id/")
+ID = Namespace(_ID)
 """Base of the IRIs rolegraph mints for its own data (roles, duties, skills, sources, ...)."""
 
 SCHEMA = SDO
 
-PREFIXES: dict[str, Namespace] = {
-    "rg": Namespace(str(RG._NS)),
-    "role": Namespace(ID + "role/"),
-    "duty": Namespace(ID + "duty/"),
-    "skill": Namespace(ID + "skill/"),
-    "cert": Namespace(ID + "certification/"),
-    "org": Namespace(ID + "organization/"),
-    "edu": Namespace(ID + "education/"),
-    "env": Namespace(ID + "environment/"),
-    "salary": Namespace(ID + "salary/"),
-    "dept": Namespace(ID + "department/"),
-    "project": Namespace(ID + "project-type/"),
-    "field": Namespace(ID + "field-of-study/"),
-    "industry": Namespace(ID + "industry/"),
-    "factor": Namespace(ID + "salary-factor/"),
-    "src": Namespace(ID + "source/"),
-    "schema": Namespace(str(SDO._NS)),
-    "skos": Namespace(str(SKOS._NS)),
-    "prov": Namespace(str(PROV._NS)),
-    "dcterms": Namespace(str(DCTERMS._NS)),
-    "owl": Namespace(str(OWL._NS)),
-    "rdf": Namespace(str(RDF._NS)),
-    "rdfs": Namespace(str(RDFS._NS)),
-    "xsd": Namespace(str(XSD._NS)),
-}
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(namespace) for prefix, namespace in PREFIX_IRIS.items()}
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -143,17 +123,3 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
-
-
-def prefixed(iri: str) -> str | None:
-    """``iri`` as ``prefix:local`` with one of rolegraph's prefixes, or None when none fits.
-
-    >>> prefixed("https://w3id.org/rolegraph/id/role/producer")
-    'role:producer'
-    """
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            local = iri[len(namespace) :]
-            if all(ch.isalnum() or ch in "-_." for ch in local):
-                return f"{prefix}:{local}"
-    return None

@@ -30,6 +30,7 @@ from rdflib.term import Node
 from ..errors import DataSyntaxError, InputError
 from . import resources
 from .namespaces import bind_prefixes
+from .shipped import load_store
 
 __all__ = ["FORMATS_BY_SUFFIX", "MAX_FILE_BYTES", "load_graph", "load_store", "load_vocabulary", "parse_into"]
 
@@ -240,13 +241,3 @@ def load_graph(extra: Iterable[Source] = (), *, shipped: bool = True) -> Graph:
     for extra_source in extra:
         parse_into(graph, extra_source)
     return graph
-
-
-def load_store() -> ox.Store:
-    """The vocabulary plus the shipped data and links in an in-memory Oxigraph store (the same triples as
-    :func:`load_graph` gives, read by Oxigraph's own Turtle parser: the shipped files are tested to parse the same
-    on both)."""
-    store = ox.Store()
-    for source in [resources.vocabulary_file(), *resources.data_files()]:
-        store.load(source.read_bytes(), format=ox.RdfFormat.TURTLE)
-    return store

@@ -8,11 +8,13 @@ is the only code that knows either location.
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ResourceMissingError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "data_files",
@@ -28,12 +30,18 @@ __all__ = [
 @cache
 def data_root() -> Traversable:
     """The folder that holds ``ontology/`` and ``queries/``."""
-    packaged = files("rolegraph") / "_data"
-    if packaged.is_dir():
-        return packaged
+    # an installed package on disk: importlib.resources would say the same
+    beside = Path(__file__).resolve().parents[1] / "_data"
+    if beside.is_dir():
+        return beside
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / "ontology").is_dir() and (checkout / "queries").is_dir():
         return checkout
+    from importlib.resources import files  # a package not on disk (a zip); imported here: it costs tens of ms
+
+    packaged = files("rolegraph") / "_data"
+    if packaged.is_dir():
+        return packaged
     raise ResourceMissingError(
         "rolegraph's ontology and query files are missing: neither the installed package's _data folder nor a "
         "checkout's ontology/ and queries/ folders were found. Reinstall rolegraph (pip install --force-reinstall)."

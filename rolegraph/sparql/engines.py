@@ -16,31 +16,44 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
-
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Identifier, Node
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, runtime_checkable
 
 from ..errors import QueryError
+from ..model.terms import XSD_STRING, light_term
 from .queries import BoundQuery, NamedQuery, bind
 from .results import ResultTable
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+    from rdflib import Graph
     from rdflib.plugins.sparql.sparql import Query
+    from rdflib.term import Identifier, Node
+
+    Answer = ResultTable | bool | Graph
+    """What a query gives: rows (SELECT), a truth value (ASK) or a graph (CONSTRUCT, DESCRIBE)."""
 
 __all__ = ["Answer", "OxigraphEngine", "QueryEngine", "RdflibEngine", "as_engine", "select"]
 
 T = TypeVar("T")
 
-Answer = ResultTable | bool | Graph
-"""What a query gives: rows (SELECT), a truth value (ASK) or a graph (CONSTRUCT, DESCRIBE)."""
+
+def __getattr__(name: str) -> Any:
+    if name == "Answer":  # built on use: it names rdflib's Graph, which the commands that only read rows never import
+        from rdflib import Graph
+
+        return ResultTable | bool | Graph
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _is_rdflib_graph(target: object) -> bool:
+    module = sys.modules.get("rdflib.graph")  # no rdflib graph exists before rdflib is imported
+    return module is not None and isinstance(target, module.Graph)
 
 
 @runtime_checkable
@@ -110,9 +123,9 @@ def _guard_rdflib_service() -> None:
 def _prefixes() -> dict[str, str]:
     """:func:`rolegraph.sparql.safety.predeclared`, without importing the safety check (rdflib's SPARQL grammar, 0.2 s)
     where no user query is checked."""
-    from ..model.namespaces import PREFIXES
+    from ..model.iris import PREFIX_IRIS
 
-    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return dict(PREFIX_IRIS)
 
 
 def _sandboxed(
@@ -176,6 +189,8 @@ def _prepare(text: str) -> Query:
 
 
 def _rdflib_answer(result: object, limit: int | None = None) -> Answer:
+    from rdflib import Graph
+
     kind = getattr(result, "type", None)
     if kind == "SELECT":
         variables = tuple(str(v) for v in (result.vars or []))  # type: ignore[attr-defined]
@@ -242,6 +257,8 @@ class RdflibEngine:
 def to_oxigraph(term: Node) -> Any:
     """An rdflib term as a pyoxigraph term."""
     import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
 
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -257,6 +274,7 @@ def to_oxigraph(term: Node) -> Any:
 def from_oxigraph(term: object) -> Identifier | None:
     """A pyoxigraph term as an rdflib term (xsd:string literals become plain literals, as rdflib writes them)."""
     import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
 
     if term is None:
         return None
@@ -268,7 +286,7 @@ def from_oxigraph(term: object) -> Identifier | None:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unexpected Oxigraph term {term!r}")
 
 
@@ -296,6 +314,9 @@ class OxigraphEngine:
         # A store on disk reads its files as it needs them: queries are walled off from files only where the
         # store's folder is known (or it has none); the network wall holds either way.
         self._files_walled = self.folder is not None or in_memory
+        self.light_terms = False
+        """SELECT rows hold :mod:`rolegraph.model.terms` terms instead of rdflib's (for code that never imports
+        rdflib)."""
 
     @classmethod
     def from_graph(cls, graph: Graph) -> OxigraphEngine:
@@ -338,10 +359,13 @@ class OxigraphEngine:
             # Rows past the limit are not converted to rdflib terms (that conversion costs more than the query's
             # own work when a ranking returns thousands of rows).
             solutions = result if limit is None else itertools.islice(result, limit)
-            rows = tuple(tuple(from_oxigraph(solution[i]) for i in range(len(variables))) for solution in solutions)
+            convert: Callable[[Any], Any] = light_term if self.light_terms else from_oxigraph
+            rows = tuple(tuple(convert(solution[i]) for i in range(len(variables))) for solution in solutions)
             return ResultTable(variables, rows)
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
+        from rdflib import Graph
+
         graph = Graph()
         for triple in result:
             terms = (from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object))
@@ -386,9 +410,9 @@ class OxigraphEngine:
 
 def as_engine(target: Graph | QueryEngine) -> QueryEngine:
     """An engine for ``target``: an rdflib graph gets rdflib's engine; an engine is returned as it is."""
-    if isinstance(target, Graph):
-        return RdflibEngine(target)
-    return target
+    if _is_rdflib_graph(target):
+        return RdflibEngine(cast("Graph", target))
+    return cast(QueryEngine, target)
 
 
 def select(

@@ -14,16 +14,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
-
-from rdflib import BNode
-from rdflib.term import Identifier
+from typing import TYPE_CHECKING, cast
 
 from ..errors import QueryParameterError, ResourceMissingError, UnknownQueryError
 from ..model import resources
+from ..model.terms import is_blank, is_term
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
+    from rdflib.term import Identifier
 
 __all__ = [
     "PARAMETER_TYPES",
@@ -160,7 +159,7 @@ _CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
 
 
 def _n3(term: Identifier, parameter: Parameter) -> str:
-    if isinstance(term, BNode):
+    if is_blank(term):
         raise QueryParameterError(f"?{parameter.name}: a blank node cannot be a query parameter; give an IRI.")
     if _CODEPOINT_ESCAPE.search(str(term)):
         # SPARQL decodes \uXXXX anywhere in a query's text before parsing; rdflib would then receive another value
@@ -200,7 +199,7 @@ def bind(query: str | NamedQuery, values: Mapping[str, Identifier | Sequence[Ide
     bound: dict[str, tuple[Identifier, ...]] = {}
     for name, value in values.items():
         parameter = named.parameter(name)
-        terms = [value] if isinstance(value, Identifier) else list(value)
+        terms = [cast("Identifier", value)] if is_term(value) else list(cast("Sequence[Identifier]", value))
         bound[name] = tuple(terms)
         if not parameter.is_list and len(terms) != 1:
             raise QueryParameterError(f"?{name} takes one value, not {len(terms)}.")

@@ -26,6 +26,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from ..errors import EndpointError
+from ..model.terms import is_iri
 from .engines import Answer
 from .queries import BoundQuery
 from .results import ResultTable
@@ -229,7 +230,7 @@ def _restore_bound_iris(table: ResultTable, query: BoundQuery) -> ResultTable:
     """Give back as IRIs the values a query bound as IRIs: Virtuoso 7 returns a variable that a one-value VALUES
     block fixes as a plain string when the query has an ORDER BY."""
     columns = {
-        table.variables.index(name): {str(v) for v in values if isinstance(v, URIRef)}
+        table.variables.index(name): {str(v) for v in values if is_iri(v)}  # light or rdflib terms
         for name, values in query.values.items()
         if name in table.variables
     }

@@ -1,7 +1,8 @@
 r"""Query results as one engine-independent table, and its W3C serialisations.
 
 SPARQL 1.1 Query Results JSON and XML, and CSV/TSV as the W3C "SPARQL 1.1 Query Results CSV and TSV Formats"
-note writes them. Every engine (rdflib, Oxigraph) returns a :class:`ResultTable` of rdflib terms.
+note writes them. Every engine (rdflib, Oxigraph) returns a :class:`ResultTable` of rdflib terms (or, for the
+commands that never import rdflib, of :mod:`rolegraph.model.terms` terms, which the writers take alike).
 
 Every writer is safe where its output lands (see "Outputs" in the README): JSON and TSV escape control, format and
 surrogate characters (``\u001b``), so the values stay exact and no escape sequence reaches a terminal; XML 1.0 and
@@ -24,14 +25,20 @@ import html
 import io
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
+from ..model.terms import XSD, XSD_STRING, is_blank, is_iri, is_literal
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+    from rdflib.term import Node
+
+    _Terms = tuple[Node | None, ...]
+else:
+    _Terms = tuple  # rdflib's Node is named only for type checkers: rows of light terms never import rdflib
 
 __all__ = [
     "ResultTable",
@@ -101,7 +108,7 @@ def json_text(value: Any, *, html_safe: bool = False, **options: Any) -> str:
     return text
 
 
-class Row(tuple[Node | None, ...]):
+class Row(_Terms):
     """One solution: a tuple of terms (None where unbound) whose values are also attributes by variable name."""
 
     _variables: tuple[str, ...] = ()
@@ -153,16 +160,16 @@ class ResultTable:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
+def _json_term(term: Any) -> dict[str, str]:
+    if is_iri(term):
         return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
+    if is_blank(term):
         return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
+    if is_literal(term):
         out = {"type": "literal", "value": str(term)}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype is not None and term.datatype != XSD.string:
+        elif term.datatype is not None and str(term.datatype) != XSD_STRING:
             out["datatype"] = str(term.datatype)
         return out
     raise TypeError(f"cannot write {term!r} as a SPARQL result term")
@@ -183,6 +190,8 @@ def boolean_json(value: bool) -> str:
 
 
 def _xml_document(children: list[ET.Element]) -> str:
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("sparql", {"xmlns": SPARQL_RESULTS_NS})
     root.extend(children)
     ET.indent(root)
@@ -191,6 +200,8 @@ def _xml_document(children: list[ET.Element]) -> str:
 
 def to_xml(table: ResultTable) -> str:
     """SPARQL Query Results XML (well-formed whatever the values hold: see :func:`data_text`)."""
+    import xml.etree.ElementTree as ET  # imported where used: XML is the rarest format asked for
+
     head = ET.Element("head")
     for variable in table.variables:
         ET.SubElement(head, "variable", {"name": data_text(variable)})
@@ -213,6 +224,8 @@ def to_xml(table: ResultTable) -> str:
 
 def boolean_xml(value: bool) -> str:
     """SPARQL Query Results XML for an ASK query."""
+    import xml.etree.ElementTree as ET
+
     boolean = ET.Element("boolean")
     boolean.text = "true" if value else "false"
     return _xml_document([ET.Element("head"), boolean])
@@ -221,7 +234,7 @@ def boolean_xml(value: bool) -> str:
 def _csv_value(term: Node | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, BNode):
+    if is_blank(term):
         return f"_:{term}"
     return str(term)
 
@@ -252,10 +265,10 @@ def _turtle_string(lexical: str) -> str:
 
 
 _TURTLE_SHORTHAND = {
-    XSD.integer: re.compile(r"[+-]?[0-9]+"),
-    XSD.decimal: re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    XSD.double: re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
-    XSD.boolean: re.compile(r"true|false"),
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    XSD + "boolean": re.compile(r"true|false"),
 }
 
 
@@ -268,22 +281,22 @@ def _iri(iri: str) -> str:
     return "<" + _NOT_IN_IRIREF.sub(_uchar, _SURROGATE.sub("\ufffd", iri)) + ">"
 
 
-def _tsv_value(term: Node | None) -> str:
+def _tsv_value(term: Any) -> str:
     if term is None:
         return ""
-    if isinstance(term, URIRef):
+    if is_iri(term):
         return _iri(term)
-    if isinstance(term, BNode):
+    if is_blank(term):
         return f"_:{_tsv_bare(str(term))}"
-    if isinstance(term, Literal):
+    if is_literal(term):
         lexical = str(term)
-        shorthand = _TURTLE_SHORTHAND.get(term.datatype) if term.datatype is not None else None
+        shorthand = _TURTLE_SHORTHAND.get(str(term.datatype)) if term.datatype is not None else None
         if shorthand is not None and shorthand.fullmatch(lexical):
             return lexical
         quoted = '"' + _turtle_string(lexical) + '"'
         if term.language:
             return f"{quoted}@{_tsv_bare(term.language)}"
-        if term.datatype is not None and term.datatype != XSD.string:
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
             return f"{quoted}^^{_iri(term.datatype)}"
         return quoted
     raise TypeError(f"cannot write {term!r} as a SPARQL result term")

@@ -25,9 +25,7 @@ import datetime as dt
 import errno
 import fcntl
 import gc
-import hashlib
 import os
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -141,6 +139,8 @@ SHIPPED_LAYOUT = "one graph per shipped file"
 
 
 def _shipped_digest() -> str:
+    import hashlib
+
     digest = hashlib.sha256(__version__.encode() + b"\0" + SHIPPED_LAYOUT.encode())
     for source in [resources.vocabulary_file(), *resources.data_files()]:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
@@ -471,6 +471,8 @@ class RoleStore:
         self._switch(SHIPPED, graphs, count, metadata)
 
     def _new_graph_name(self, key: str) -> ox.NamedNode:
+        import uuid  # imported where used: reading a store never needs it
+
         return ox.NamedNode(f"{GRAPH_BASE}{key}/{uuid.uuid4().hex}")
 
     def _switch(self, source: str, graphs: list[ox.NamedNode], count: int, metadata: dict[str, str]) -> None:
