@@ -26,6 +26,7 @@ import errno
 import fcntl
 import gc
 import hashlib
+import logging
 import os
 import uuid
 from collections.abc import Iterable, Iterator
@@ -61,6 +62,7 @@ UNION_HOLDS = RG + "unionHolds"
 """Registry: the store's default graph holds every triple of this graph."""
 UNION_MAY_HOLD = RG + "unionMayHold"
 """Registry: the store's default graph may hold triples of this graph (and of no graph not so marked)."""
+_log = logging.getLogger(__name__)
 SMALL_GRAPH = 50_000
 """Graphs of fewer triples are copied into the default graph in one transaction, larger ones by the bulk loader."""
 
@@ -267,9 +269,16 @@ class RoleStore:
         read as the union of its current graphs."""
         with cls.open(path) as store:
             shipped = store.shipped_is_current()
-            if shipped and store.union_is_current():
+            union = store.union_is_current()
+            if shipped and union:
                 yield store
                 return
+        work = [] if shipped else ["loading this version's shipped graph (the store holds another version's)"]
+        if not union:
+            work.append("building the store's default graph, the union of its current graphs that queries read "
+                        "(an older rolegraph wrote the store, or an import was interrupted)")  # fmt: skip
+        # One line on stderr (no logging configured: Python prints warnings there), as it can take minutes.
+        _log.warning("rolegraph: %s: %s; this can take a few minutes on a large store.", path, "; ".join(work))
         try:
             with cls.open(path, writable=True):
                 pass

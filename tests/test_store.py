@@ -115,3 +115,25 @@ def test_orphans_of_a_killed_import_are_dropped(tmp_path: Path) -> None:
         names = {g.value for g in store.store.named_graphs()}
     assert GRAPH_BASE + "onet/half-written" not in names
     assert os.path.isdir(path)
+
+
+def test_a_store_whose_union_needs_building_says_so_once_on_stderr(mini_store: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from rolegraph.store import REGISTRY, UNION_HOLDS
+
+    copy = tmp_path / "store"
+    shutil.copytree(mini_store, copy)
+    with RoleStore.open(copy, writable=True) as store:  # as an older rolegraph left it: no union recorded
+        store.store.update(f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ ?r <{UNION_HOLDS}> ?g }} }}")
+        assert not store.union_is_current()
+    env = {**os.environ, "PYTHONPATH": str(Path(rolegraph.__file__).parent.parent)}
+    command = [sys.executable, "-m", "rolegraph", "--store", str(copy), "sources"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert first.returncode == 0, first.stderr
+    (line,) = first.stderr.splitlines()
+    assert line.startswith(f"rolegraph: {copy}: building the store's default graph") and "older rolegraph" in line
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert again.returncode == 0 and again.stderr == "" and again.stdout == first.stdout
