@@ -59,7 +59,8 @@ def _short(term: str | None) -> str:
         return ""
     if term.startswith("<") and term.endswith(">"):
         iri = term[1:-1]
-        for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        names = {**PREFIXES, "rgsh": "https://w3id.org/rolegraph/shapes#"}  # the shapes' own names, as shapes.ttl
+        for prefix, namespace in sorted(names.items(), key=lambda kv: -len(kv[1])):
             if iri.startswith(namespace) and iri[len(namespace) :].replace("-", "").replace("_", "").isalnum():
                 return f"{prefix}:{iri[len(namespace) :]}"
     return term
@@ -91,6 +92,18 @@ def _validate_store(store: str, limit: int, cap: int, fmt: str) -> None:
             click.echo(f"Valid: {where}, no violations.")
         else:
             click.echo(f"Not valid: {where}, {report.violations:,} violation(s).")
+        shapes: dict[str, list[int]] = {}
+        for r in report.results:
+            counts = shapes.setdefault(_short(r.check.shape), [0, 0, 0])
+            counts[0] += 1
+            counts[1] += r.count
+            counts[2] += r.capped
+        click.echo("By shape (checks, violations):")
+        for shape, (checks, violations, capped) in shapes.items():
+            found = f"at least {violations:,}" if capped else f"{violations:,}"
+            click.echo(f"  {shape}: {checks} check(s), {found} violation(s)")
+        if failing:
+            click.echo("Failing checks:")
             for r in failing:
                 count = f"at least {r.count:,}" if r.capped else f"{r.count:,}"
                 path = f" {_short('<' + r.check.path + '>')}" if r.check.path else ""

@@ -8,7 +8,9 @@ esco:relatedEssentialSkill or esco:relatedOptionalSkill (so ESCO users' queries 
 rolegraph's do); relations to occupations or skills the files do not list are skipped and counted. Each occupation
 is prov:wasDerivedFrom the release (a prov:Entity titled "ESCO v1.1.1"), and each rg:requiresSkill link has an
 rdf:Statement derived from the file it was read from (occupationSkillRelations.csv, a prov:Entity that is
-dcterms:isPartOf the release), the same citation model as O*NET's links.
+dcterms:isPartOf the release), the same citation model as O*NET's links. The release's occupations_en.csv has a
+file node too: an occupation's alternative titles and description cite it, as O*NET's cite Alternate Titles.txt and
+Occupation Data.txt.
 """
 
 from __future__ import annotations
@@ -143,7 +145,9 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
     yield release, N(DCTERMS + "title"), L(f"ESCO {report.release}")
     yield release, DESCRIPTION, L(f"ESCO classification {report.release}, English CSV download, European Commission")
     occupations: set[str] = set()
-    for _, row in table(_file(folder, "occupations_en.csv"), ["conceptUri", "preferredLabel", "altLabels"]):
+    occupation_file = _file(folder, "occupations_en.csv")
+    yield from release_file(release, occupation_file.name)  # what alternative titles and descriptions cite
+    for _, row in table(occupation_file, ["conceptUri", "preferredLabel", "altLabels"]):
         iri = row["conceptUri"].strip()
         if not iri.startswith("http://data.europa.eu/esco/occupation/"):
             report.skip("occupations without an ESCO occupation IRI")

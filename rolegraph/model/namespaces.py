@@ -75,6 +75,8 @@ class RG(DefinedNamespace):
     skillFocus: URIRef
     statistic: URIRef
     taskType: URIRef
+    unionHolds: URIRef
+    unionMayHold: URIRef
     usesTechnology: URIRef
     variesWith: URIRef
     worksOnProjectType: URIRef

@@ -25,6 +25,7 @@ import datetime as dt
 import errno
 import fcntl
 import gc
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -60,6 +61,11 @@ UNION_HOLDS = RG + "unionHolds"
 """Registry: the store's default graph holds every triple of this graph."""
 UNION_MAY_HOLD = RG + "unionMayHold"
 """Registry: the store's default graph may hold triples of this graph (and of no graph not so marked)."""
+_log = logging.getLogger(__name__)
+COMPACT_SHARE = 0.1
+"""A store is compacted after dropping graphs that held at least this share of its quads."""
+COMPACT_SUFFIX = ".compact-"
+"""Names the folder a store is compacted into (``.STORE.compact-...``, beside the store)."""
 SMALL_GRAPH = 50_000
 """Graphs of fewer triples are copied into the default graph in one transaction, larger ones by the bulk loader."""
 
@@ -78,6 +84,23 @@ class ImportCommittedError(StoreError):
 
 def _why(error: OSError) -> str:
     return error.strerror or str(error)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step (Linux's renameat2 RENAME_EXCHANGE); False where that is not possible."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_cwd, exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code))
 
 
 def default_store_path() -> Path:
@@ -210,6 +233,8 @@ class RoleStore:
         self.committed: list[str] = []
         """The sources whose import this open has committed."""
         self._engines: list[OxigraphEngine] = []
+        self._locks: list[Any] = []
+        """Lock files held besides the one :meth:`open` holds (that of a store compacted into a fresh folder)."""
 
     def _close(self) -> None:
         """Drop every reference to the database: pyoxigraph closes it (and frees its lock) when the last one goes."""
@@ -218,6 +243,9 @@ class RoleStore:
         self._engines.clear()
         self.store = None  # type: ignore[assignment]
         gc.collect()
+        for lock in self._locks:
+            lock.close()
+        self._locks.clear()
 
     @classmethod
     @contextmanager
@@ -268,9 +296,16 @@ class RoleStore:
         read as the union of its current graphs."""
         with cls.open(path) as store:
             shipped = store.shipped_is_current()
-            if shipped and store.union_is_current():
+            union = store.union_is_current()
+            if shipped and union:
                 yield store
                 return
+        work = [] if shipped else ["loading this version's shipped graph (the store holds another version's)"]
+        if not union:
+            work.append("building the store's default graph, the union of its current graphs that queries read "
+                        "(an older rolegraph wrote the store, or an import was interrupted)")  # fmt: skip
+        # One line on stderr (no logging configured: Python prints warnings there), as it can take minutes.
+        _log.warning("rolegraph: %s: %s; this can take a few minutes on a large store.", path, "; ".join(work))
         try:
             with cls.open(path, writable=True):
                 pass
@@ -340,6 +375,7 @@ class RoleStore:
         """Bring the union up to date, drop what failed imports left, and load this version's shipped files if the
         store has older ones."""
         try:
+            self._drop_leftovers()
             self._sync_union()
             self._drop_orphans()
             self._ensure_shipped()
@@ -443,9 +479,68 @@ class RoleStore:
             self._add_to_union(name)
         self._set_marks(current)
 
-    def _compact(self) -> None:
-        """Reclaim the space of dropped graphs (a re-imported release left the store about 5 times its size)."""
-        self.store.optimize()
+    def _compact(self, dropped: int) -> None:
+        """Give back the space of the ``dropped`` quads just removed, when they were a large share of the store.
+
+        RocksDB's own compaction (``optimize()``) rewrites the bulk loader's files in a less compact form: a store
+        compacted so is 1.7 times the size of the same data freshly imported, and without it the dropped graphs'
+        files stay (a re-imported release left the store about 5 times its size). So the store is rewritten by the
+        bulk loader into a fresh folder beside it, which then takes the store's place in one atomic exchange of the
+        two folders (Linux's renameat2); killed at any point, the folder holds the old store or the new, complete,
+        and the next writable open deletes what is left beside it. Where the exchange is not possible (another
+        system, a folder whose parent cannot be written) it falls back to ``optimize()``."""
+        if dropped == 0 or dropped < COMPACT_SHARE * (len(self.store) + dropped):
+            return
+        import shutil
+        import uuid  # imported where used: reading a store never needs them
+
+        fresh = self.path.parent / f".{self.path.name}{COMPACT_SUFFIX}{uuid.uuid4().hex}"
+        try:
+            copy = ox.Store(str(fresh))
+        except OSError:
+            self.store.optimize()
+            return
+        try:
+            copy.bulk_extend(self.store.quads_for_pattern(None, None, None, None))
+            copy.flush()
+            del copy
+            gc.collect()  # closes the copy's database
+            for extra in self.path.glob("rolegraph*"):  # the lock file and the index of role names
+                if extra.is_file():
+                    shutil.copy2(extra, fresh / extra.name)
+            lock = open(fresh / "rolegraph.lock", "a+")  # noqa: SIM115 - held until this open ends
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # so that no writer comes in once it is the store
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        # The old database is closed before the exchange: RocksDB opens its files by name.
+        self.store = None  # type: ignore[assignment]
+        for engine in self._engines:
+            engine.store = None  # type: ignore[assignment]
+        gc.collect()
+        try:
+            swapped = _exchange(fresh, self.path)
+        except BaseException:
+            lock.close()  # the copy is left for the next writable open to delete
+            raise
+        finally:
+            self.store = ox.Store(str(self.path))
+            for engine in self._engines:
+                engine.store = self.store
+        if swapped:
+            self._locks.append(lock)
+        else:
+            lock.close()
+        shutil.rmtree(fresh, ignore_errors=True)  # the old store's files after the exchange, else the copy
+        if not swapped:
+            self.store.optimize()
+
+    def _drop_leftovers(self) -> None:
+        """Delete what a compaction killed midway left beside the store (see :meth:`_compact`)."""
+        import shutil
+
+        for leftover in self.path.parent.glob(f".{self.path.name}{COMPACT_SUFFIX}*"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
     def _ensure_shipped(self) -> None:
         """Load the shipped files, each in its own named graph (vocabulary, each data file, each links file)."""
@@ -575,11 +670,12 @@ class RoleStore:
         self.committed.append(metadata.get("title") or source)
         try:
             self._sync_union()
+            dropped = 0
             for name in replaced:
+                dropped += self.graph_size(ox.NamedNode(name))
                 self.store.remove_graph(ox.NamedNode(name))
             self.store.flush()
-            if replaced:
-                self._compact()
+            self._compact(dropped)
         except OSError as error:
             raise ImportCommittedError(
                 f"{self.path}: the import was committed ({stored:,} triples of {metadata.get('title') or source}; "
@@ -626,10 +722,12 @@ class RoleStore:
         self.committed += titles
         try:
             self._sync_union()
+            dropped = 0
             for graph in graphs:
+                dropped += self.graph_size(ox.NamedNode(graph))
                 self.store.remove_graph(ox.NamedNode(graph))
             self.store.flush()
-            self._compact()
+            self._compact(dropped)
         except OSError as error:
             raise ImportCommittedError(
                 f"{self.path}: {', '.join(titles)} removed (commands no longer read it), but finishing up failed "

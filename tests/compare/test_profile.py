@@ -130,6 +130,14 @@ def test_esco_skills_essential_first_cited_by_their_file(mini_store: Path) -> No
         assert [str(c) for c in entry.citations] == ["ESCO v9, occupationSkillRelations.csv"]
 
 
+def test_esco_alternative_titles_and_description_cite_their_file(mini_store: Path) -> None:
+    profile = _store_profile(mini_store, "http://data.europa.eu/esco/occupation/p1")
+    facts = profile.facts_of("alternate title") + profile.facts_of("description")
+    assert {f.kind for f in facts} == {"alternate title", "description"}
+    for fact in facts:
+        assert [str(c) for c in fact.citations] == ["ESCO v9, occupations_en.csv"], fact
+
+
 def test_the_article_roles_have_no_weights_but_salary(graph: Graph) -> None:
     profile = role_profile(graph, resolve_role(graph, "Producer"))
     assert profile.job_zone is None and not profile.facts_of("related occupation")

@@ -161,3 +161,59 @@ def test_store_with_one_bad_triple_reports_exactly_it(
 
 RG = "https://w3id.org/rolegraph/vocab#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_real_store_is_valid_with_a_summary_by_shape(real_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from rolegraph.model.validation import shapes_graph
+
+    code, out = run(capsys, "--store", str(real_store), "validate")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].startswith(f"Valid: {real_store}: ") and lines[0].endswith(", no violations.")
+    assert lines[1] == "By shape (checks, violations):"
+    summary = dict(line.strip().split(": ", 1) for line in lines[2:])
+    shapes = {f"rgsh:{s.rsplit('#', 1)[-1]}" for s in shapes_graph().subjects() if "/shapes#" in str(s)}
+    assert set(summary) <= shapes and "rgsh:CitedRoleLinkShape" in summary and "rgsh:StatementShape" in summary
+    assert all(text.endswith(" 0 violation(s)") for text in summary.values())
+
+
+def test_real_store_with_bad_facts_reports_exactly_them(
+    real_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    import pyoxigraph as ox
+
+    from rolegraph.store.database import RoleStore
+
+    copy = tmp_path / "store"
+    shutil.copytree(real_store, copy)
+    job = ox.NamedNode("https://w3id.org/rolegraph/id/onet/occupation/27-2012.00")
+    with RoleStore.open(copy, writable=True) as store:
+        graph = next(g for g in store.current_graphs() if "/onet/" in g.value)
+        skill = next(iter(store.store.query(
+            f"SELECT ?s WHERE {{ ?s a <{RG}Skill> FILTER NOT EXISTS {{ <{job.value}> ?p ?s }} }} LIMIT 1"
+        )))["s"]  # fmt: skip
+        bad = [
+            ox.Triple(job, ox.NamedNode(RG + "requiresSkill"), skill),  # a role link no statement cites
+            ox.Triple(job, ox.NamedNode(RG + "jobZoneTypo"), ox.Literal("3")),  # a property the vocabulary lacks
+        ]
+        for triple in bad:
+            # into a current graph, and the store's default graph, the union of the current graphs that queries read
+            store.store.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+            store.store.add(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
+    code, out = run(capsys, "--store", str(copy), "validate", "--format", "json")
+    assert code == 3, out
+    failing = [r for r in json.loads(out)["results"] if r["violations"]]
+    assert [(r["shape"], r["violations"]) for r in failing] == [
+        ("rgsh:CitedRoleLinkShape", 1),
+        ("rgsh:DeclaredPropertiesShape", 1),
+    ]
+    assert [r["examples"] for r in failing] == [
+        [{"focus": f"<{job.value}>", "value": str(skill)}],
+        [{"focus": f"<{job.value}>", "value": '"3"'}],
+    ]
+    code, out = run(capsys, "--store", str(copy), "validate")
+    assert code == 3
+    assert "  rgsh:CitedRoleLinkShape: 1 check(s), 1 violation(s)" in out
+    assert "  rgsh:DeclaredPropertiesShape: 1 check(s), 1 violation(s)" in out

@@ -115,3 +115,63 @@ def test_orphans_of_a_killed_import_are_dropped(tmp_path: Path) -> None:
         names = {g.value for g in store.store.named_graphs()}
     assert GRAPH_BASE + "onet/half-written" not in names
     assert os.path.isdir(path)
+
+
+def test_a_store_whose_union_needs_building_says_so_once_on_stderr(mini_store: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from rolegraph.store.database import REGISTRY, UNION_HOLDS
+
+    copy = tmp_path / "store"
+    shutil.copytree(mini_store, copy)
+    with RoleStore.open(copy, writable=True) as store:  # as an older rolegraph left it: no union recorded
+        store.store.update(f"DELETE WHERE {{ GRAPH <{REGISTRY.value}> {{ ?r <{UNION_HOLDS}> ?g }} }}")
+        assert not store.union_is_current()
+    env = {**os.environ, "PYTHONPATH": str(Path(rolegraph.__file__).parent.parent)}
+    command = [sys.executable, "-m", "rolegraph", "--store", str(copy), "sources"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert first.returncode == 0, first.stderr
+    (line,) = first.stderr.splitlines()
+    assert line.startswith(f"rolegraph: {copy}: building the store's default graph") and "older rolegraph" in line
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert again.returncode == 0 and again.stderr == "" and again.stdout == first.stdout
+
+
+def _folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+
+
+def test_reimporting_a_release_leaves_the_store_its_fresh_size(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with RoleStore.open(path, writable=True) as store:
+        import_onet(store, DATA / "onet-mini")
+        before = (store.sources(), sorted(str(q) for q in store.store.quads_for_pattern(None, None, None, None)
+                                          if "/graph/" not in str(q.graph_name)))  # fmt: skip
+    fresh = _folder_size(path)
+    for _ in range(3):
+        with RoleStore.open(path, writable=True) as store:
+            import_onet(store, DATA / "onet-mini")
+    assert _folder_size(path) <= 1.2 * fresh
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # the compacted copy took the store's place
+    with RoleStore.open_for_reading(path) as store:
+        assert store.union_is_current()
+        after = sorted(str(q) for q in store.store.quads_for_pattern(None, None, None, None)
+                       if "/graph/" not in str(q.graph_name))  # fmt: skip
+        assert after == before[1]
+        assert [(s.title, s.triples) for s in store.sources()] == [(s.title, s.triples) for s in before[0]]
+
+
+def test_what_a_killed_compaction_left_beside_the_store_is_deleted(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with RoleStore.open(path, writable=True):
+        pass
+    leftover = tmp_path / ".store.compact-0123"
+    leftover.mkdir()
+    (leftover / "000001.sst").write_bytes(b"half a copy")
+    unrelated = tmp_path / ".other.compact-0123"
+    unrelated.mkdir()
+    with RoleStore.open(path, writable=True):
+        pass
+    assert not leftover.exists() and unrelated.exists()
