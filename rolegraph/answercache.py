@@ -1,0 +1,141 @@
+"""Answers of the named queries that list a whole store (``list-roles``, ``role-names``), kept beside the store's
+files so that they are read rather than computed again: on a store of whole releases such a listing reads every role
+and takes seconds, while its answer changes only when the store does.
+
+An answer is kept in ``rolegraph-answer-KEY.json``, KEY naming the store's current graphs, the query's text and its
+bound values (an import gives the store new graph names and so new keys; an upgraded query has a new text). It is
+written the first time the query runs on that store state (``rolegraph import`` runs them before it ends), and holds
+exactly the rows the engine gave, in its order; an answer with a blank node is not kept (blank node labels are the
+engine's own). Where the folder cannot be written, answers are simply not kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier, Node
+
+from .queries import BoundQuery
+from .results import ResultTable
+
+__all__ = ["CACHED", "FILE_PREFIX", "answer"]
+
+CACHED = frozenset({"list-roles", "role-names"})
+"""The named queries whose answers are kept: those that list the whole store, take no role and read every role."""
+
+FORMAT = 1
+FILE_PREFIX = "rolegraph-answer-"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def _encode(term: Node | None) -> list[str] | None:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return [str(term)]
+    if isinstance(term, Literal):
+        return [str(term), term.language or "", "" if term.language else str(term.datatype or "")]
+    raise TypeError(f"cannot keep {term!r}")
+
+
+def _decoder() -> Callable[[list[str] | None], Identifier | None]:
+    """A decoder of encoded terms that builds each distinct term once (answers repeat kinds, counts, flags)."""
+    seen: dict[tuple[str, ...], Identifier] = {}
+
+    def decode(item: list[str] | None) -> Identifier | None:
+        if item is None:
+            return None
+        if len(item) == 1:
+            return URIRef(item[0])
+        found = seen.get(key := tuple(item))
+        if found is None:
+            value, lang, datatype = item
+            if lang:
+                found = Literal(value, lang=lang)
+            elif datatype and datatype != str(XSD.string):
+                found = Literal(value, datatype=URIRef(datatype))
+            else:
+                found = Literal(value)
+            seen[key] = found
+        return found
+
+    return decode
+
+
+def _read(path: Path, key: str) -> ResultTable | None:
+    try:
+        with open(path, encoding="utf-8") as held:
+            data = json.load(held)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        return None
+    try:
+        decode = _decoder()
+        variables = tuple(str(v) for v in data["variables"])
+        rows = tuple(tuple(decode(item) for item in row) for row in data["rows"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if any(len(row) != len(variables) for row in rows):
+        return None
+    return ResultTable(variables, rows)
+
+
+def _write(folder: Path, path: Path, key: str, table: ResultTable, graphs_key: str) -> None:
+    if any(isinstance(term, BNode) for row in table.rows for term in row):
+        return
+    rows = [[_encode(term) for term in row] for row in table.rows]
+    with contextlib.suppress(OSError):
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        try:
+            # Readable by whoever may read the store's folder (mkstemp makes files only their owner can read).
+            os.chmod(temporary, stat.S_IMODE(folder.stat().st_mode) & 0o666)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump({"format": FORMAT, "key": key, "variables": list(table.variables), "rows": rows}, out,
+                          ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        now = time.time()
+        for old in [*folder.glob(f"{FILE_PREFIX}*.json"), *folder.glob(f".{FILE_PREFIX}*")]:
+            # Answers of earlier graphs and files a killed write left, once an hour old (a server still reading the
+            # graphs it opened before an import keeps its answers).
+            with contextlib.suppress(OSError):
+                current = old.name.startswith((f"{FILE_PREFIX}{graphs_key}-", f".{FILE_PREFIX}{graphs_key}-"))
+                if not current and now - old.stat().st_mtime > 3600:
+                    old.unlink()
+
+
+def answer(
+    folder: Path, graphs: list[str], query: BoundQuery, limit: int | None, run: Callable[[], Any]
+) -> ResultTable:
+    """The answer of ``query`` on the store in ``folder`` whose current graphs are ``graphs``: the kept one, or
+    ``run()``'s (the whole answer, which is then kept); its first ``limit`` rows when given."""
+    graphs_key = _digest(f"answers format {FORMAT}", *sorted(graphs))
+    key = f"{graphs_key}-{_digest(query.text)}"
+    path = folder / f"{FILE_PREFIX}{key}.json"
+    table = _read(path, key)
+    if table is None:
+        table = run()
+        if not isinstance(table, ResultTable):
+            raise TypeError(f"query {query.query.name!r} is not a SELECT query")
+        _write(folder, path, key, table, graphs_key)
+    if limit is not None:
+        return ResultTable(table.variables, table.rows[:limit])
+    return table
