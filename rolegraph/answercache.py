@@ -34,7 +34,7 @@ __all__ = ["CACHED", "FILE_PREFIX", "answer"]
 CACHED = frozenset({"list-roles", "role-names"})
 """The named queries whose answers are kept: those that list the whole store, take no role and read every role."""
 
-FORMAT = 1
+FORMAT = 2
 FILE_PREFIX = "rolegraph-answer-"
 
 
@@ -42,38 +42,23 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
-def _encode(term: Node | None) -> list[str] | None:
-    if term is None:
-        return None
+def _encode(term: Node) -> tuple[str, ...]:
     if isinstance(term, URIRef):
-        return [str(term)]
+        return (str(term),)
     if isinstance(term, Literal):
-        return [str(term), term.language or "", "" if term.language else str(term.datatype or "")]
+        return (str(term), term.language or "", "" if term.language else str(term.datatype or ""))
     raise TypeError(f"cannot keep {term!r}")
 
 
-def _decoder() -> Callable[[list[str] | None], Identifier | None]:
-    """A decoder of encoded terms that builds each distinct term once (answers repeat kinds, counts, flags)."""
-    seen: dict[tuple[str, ...], Identifier] = {}
-
-    def decode(item: list[str] | None) -> Identifier | None:
-        if item is None:
-            return None
-        if len(item) == 1:
-            return URIRef(item[0])
-        found = seen.get(key := tuple(item))
-        if found is None:
-            value, lang, datatype = item
-            if lang:
-                found = Literal(value, lang=lang)
-            elif datatype and datatype != str(XSD.string):
-                found = Literal(value, datatype=URIRef(datatype))
-            else:
-                found = Literal(value)
-            seen[key] = found
-        return found
-
-    return decode
+def _decode(item: list[str]) -> Identifier:
+    if len(item) == 1:
+        return URIRef(item[0])
+    value, lang, datatype = item
+    if lang:
+        return Literal(value, lang=lang)
+    if datatype and datatype != str(XSD.string):
+        return Literal(value, datatype=URIRef(datatype))
+    return Literal(value)
 
 
 def _read(path: Path, key: str) -> ResultTable | None:
@@ -85,10 +70,12 @@ def _read(path: Path, key: str) -> ResultTable | None:
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
         return None
     try:
-        decode = _decoder()
+        terms = [_decode(item) for item in data["terms"]]
         variables = tuple(str(v) for v in data["variables"])
-        rows = tuple(tuple(decode(item) for item in row) for row in data["rows"])
-    except (KeyError, TypeError, ValueError):
+        # Each distinct term is built once, and rows are its positions (-1 for unbound): a listing repeats its
+        # flags, counts and kinds in every row.
+        rows = tuple(tuple(terms[i] if i >= 0 else None for i in row) for row in data["rows"])
+    except (KeyError, TypeError, ValueError, IndexError):
         return None
     if any(len(row) != len(variables) for row in rows):
         return None
@@ -98,15 +85,18 @@ def _read(path: Path, key: str) -> ResultTable | None:
 def _write(folder: Path, path: Path, key: str, table: ResultTable, graphs_key: str) -> None:
     if any(isinstance(term, BNode) for row in table.rows for term in row):
         return
-    rows = [[_encode(term) for term in row] for row in table.rows]
+    numbers: dict[tuple[str, ...], int] = {}
+    rows = [[-1 if term is None else numbers.setdefault(_encode(term), len(numbers)) for term in row]
+            for row in table.rows]  # fmt: skip
     with contextlib.suppress(OSError):
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
         try:
             # Readable by whoever may read the store's folder (mkstemp makes files only their owner can read).
             os.chmod(temporary, stat.S_IMODE(folder.stat().st_mode) & 0o666)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"format": FORMAT, "key": key, "variables": list(table.variables), "rows": rows}, out,
-                          ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+                kept = {"format": FORMAT, "key": key, "variables": list(table.variables), "terms": list(numbers),
+                        "rows": rows}  # fmt: skip
+                json.dump(kept, out, ensure_ascii=False, separators=(",", ":"))
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -3,12 +3,12 @@ again: the query's pass over every role link of the store (seconds on a store of
 store state.
 
 A facet is a (category, node) pair that ``compare`` counts (see ``queries/rank-similar-roles.rq``). The index holds
-every (link, node) pair of the role links with the subjects that have it, the facets each pair stands for, and how
-many distinct facets each subject has. :func:`rank_similar` answers ``rank-similar-roles`` from it: what the given
-role shares with each other subject (through the same link, as the query counts), the Jaccard similarity as
-Oxigraph computes it, and the rows in the order of the query's ORDER BY. Where it could not be sure to give exactly
-the query's rows in that order (a blank node subject, two rows the ORDER BY does not tell apart), it answers None
-and the query runs.
+every (link, node) pair of the role links with the subjects that have it, the facets each pair stands for, and each
+subject's count of distinct facets and English labels. :func:`rank_similar` answers ``rank-similar-roles`` from it:
+what the given role shares with each other subject (through the same link, as the query counts), the Jaccard
+similarity as Oxigraph computes it, and the rows in the order of the query's ORDER BY. Where it could not be sure to
+give exactly the query's rows in that order (a blank node subject, two rows the ORDER BY does not tell apart), it
+answers None and the query runs.
 
 Like the index of role names (:mod:`rolegraph.nameindex`), it is written beside the store's files
 (``rolegraph-links-KEY.sqlite``, KEY naming the store's current graphs; an import gives the store new graph names and
@@ -39,12 +39,12 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from .engines import OxigraphEngine
-from .queries import NamedQuery, Parameter, bind
+from .queries import NamedQuery, bind
 from .results import ResultTable
 
 __all__ = ["LinkIndex", "indexed", "link_index", "rank_similar"]
 
-FORMAT = 1
+FORMAT = 2
 """The layout of index files (and of what they hold); a file of another layout is rebuilt."""
 
 FILE_PREFIX = "rolegraph-links-"
@@ -55,19 +55,16 @@ ISSUER = "urn:rolegraph:certification-issuer"
 _PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX rg: <https://w3id.org/rolegraph/vocab#>
 """
-_LABELS = NamedQuery(
+_ALL_LABELS = NamedQuery(
     "rank-similar-roles-labels",
     _PREFIXES
     + """SELECT ?other ?label
 WHERE {
-  #@values ?other
   ?other rdfs:label ?label . FILTER(langMatches(lang(?label), "en"))
 }
 """,
-    "The English labels of subjects.",
-    (Parameter("other", "IRI list", False, "the subjects"),),
+    "The English labels of every subject (as the query's ?otherLabel reads them).",
 )
-
 _PAIRS = NamedQuery(
     "rank-similar-roles-pairs",
     _PREFIXES
@@ -107,15 +104,19 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE subject (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, size INTEGER NOT NULL);
 CREATE TABLE edge (pair INTEGER NOT NULL, subject INTEGER NOT NULL, PRIMARY KEY (pair, subject)) WITHOUT ROWID;
 CREATE TABLE facet (pair INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (pair, facet)) WITHOUT ROWID;
+CREATE TABLE label (subject INTEGER NOT NULL, value TEXT NOT NULL, lang TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE UNIQUE INDEX subject_iri ON subject (iri);
 CREATE INDEX edge_subject ON edge (subject, pair);
+CREATE INDEX label_subject ON label (subject);
 """
 
 
 def _fill(connection: sqlite3.Connection, engine: OxigraphEngine, key: str) -> None:
     """Fill an empty database with the index of the graphs ``engine`` reads."""
+    import pyoxigraph as ox
+
     connection.executescript(_SCHEMA)
     categories: dict[str, set[str]] = {}
     for link, category in engine.solutions(bind(_CATEGORIES).text):
@@ -142,6 +143,12 @@ def _fill(connection: sqlite3.Connection, engine: OxigraphEngine, key: str) -> N
     )
     connection.executemany("INSERT INTO edge VALUES (?, ?)", sorted(edges))
     connection.executemany("INSERT INTO facet VALUES (?, ?)", sorted(pair_facets))
+    labels = []
+    for subject, label in engine.solutions(bind(_ALL_LABELS).text):
+        number = subjects.get(subject.value) if isinstance(subject, ox.NamedNode) else None
+        if number is not None:
+            labels.append((number, label.value, label.language or ""))
+    connection.executemany("INSERT INTO label VALUES (?, ?, ?)", labels)
     connection.executescript(_INDEXES)
     meta = [("format", str(FORMAT)), ("key", key), ("complete", "yes" if complete else "no")]
     connection.executemany("INSERT INTO meta VALUES (?, ?)", meta)
@@ -216,6 +223,19 @@ class LinkIndex:
             self._by_number = {number: (iri, size) for number, iri, size in rows}
             self._subjects = {iri: (number, size) for number, iri, size in rows}
         return self._subjects, self._by_number
+
+    def labels(self, iris: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        """The English labels (value, language tag) of the subjects ``iris``."""
+        subjects, by_number = self._load_subjects()
+        wanted = sorted({subjects[iri][0] for iri in iris if iri in subjects})
+        found: dict[str, list[tuple[str, str]]] = {}
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT subject, value, lang FROM label WHERE subject IN ({marks}) ORDER BY rowid"
+            for number, value, lang in self._rows(sql, chunk):
+                found.setdefault(by_number[number][0], []).append((value, lang))
+        return found
 
     def shared(self, role: str) -> tuple[int, list[tuple[str, int, int]]]:
         """For the role IRI ``role``: how many facets it has (0 if none), and (IRI, facets shared, facets it has)
@@ -326,16 +346,6 @@ def _jaccards(fractions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Lit
     return out
 
 
-def _english_labels(engine: OxigraphEngine, iris: list[str]) -> dict[str, list[Literal]]:
-    """The English labels of ``iris`` (in the engine's order)."""
-    found: dict[str, list[Literal]] = {}
-    for start in range(0, len(iris), 2000):
-        chunk = [URIRef(iri) for iri in iris[start : start + 2000]]
-        for subject, label in engine.solutions(bind(_LABELS, {"other": chunk}).text):
-            found.setdefault(subject.value, []).append(Literal(label.value, lang=label.language))
-    return found
-
-
 def rank_similar(engine: OxigraphEngine, role: Identifier, limit: int | None = None) -> ResultTable | None:
     """The rows of ``rank-similar-roles`` for ``role`` (its first ``limit`` rows when given), with the link index;
     None where they could differ from the query's own rows or order."""
@@ -357,14 +367,16 @@ def rank_similar(engine: OxigraphEngine, role: Identifier, limit: int | None = N
         last = heapq.nsmallest(limit, ranked)[-1][:2]
         ranked = [row for row in ranked if row[:2] <= last]
     ranked.sort()
-    labels = _english_labels(engine, [row[2] for row in ranked])
+    labels = index.labels(row[2] for row in ranked)
+    counts: dict[int, Literal] = {}
     rows: list[tuple[tuple[int, int, str, str, str, str], tuple[Identifier, ...], tuple[int, int]]] = []
     for jaccard, shared, iri, union in ranked:
-        for label in labels.get(iri) or [Literal(iri)]:
+        count = counts.get(shared) or counts.setdefault(shared, Literal(-shared))
+        for label in [Literal(value, lang=lang) for value, lang in labels.get(iri, ())] or [Literal(iri)]:
             # LCASE(?otherLabel) orders by its value, then datatype, then language tag (Oxigraph's order of literals).
             datatype = _LANG_STRING if label.language else _STRING
             key = (jaccard, shared, str(label).lower(), datatype, label.language or "", iri)
-            rows.append((key, (URIRef(iri), label, Literal(-shared)), (-shared, union)))
+            rows.append((key, (URIRef(iri), label, count), (-shared, union)))
     rows.sort(key=lambda row: row[0])
     if any(a[0] == b[0] for a, b in itertools.pairwise(rows)):
         return None  # two rows the query's ORDER BY does not tell apart: their order is the engine's
