@@ -5,7 +5,10 @@ a plain-Python floor (dicts of sets), and a whole `rolegraph compare` process on
 
     python benchmarks/bench_queries.py [--roles 10000] [--rdflib-limit 20] [--seconds 2]
 
-Prints medians, p95 and ratios; says which goals (issue 7) are met.
+Prints medians, p95 and ratios; says which goals (issues 7 and 13) are met. On the store, ``list-roles`` and
+``role-names`` are read from the answers kept beside it and ``rank-similar-roles`` ranks with its link index (both
+built when the import ends), as every command gets them; the bare column runs the query text itself, and the first
+use with nothing kept is timed at the end.
 """
 
 from __future__ import annotations
@@ -123,6 +126,9 @@ def main() -> int:
             store.load_source("https://w3id.org/rolegraph/id/source/bench", "bench",
                               {"title": "generated benchmark graph", "release": "seed 7"}, iter(triples))  # fmt: skip
             print(f"loaded into the store in {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+        # Closing a store after an import builds its link index and kept listings (as `rolegraph import` does).
+        print(f"link index and kept listings built in {time.perf_counter() - started:.1f} s")
         del triples
         with RoleStore.open(path) as store:
             engine = store.engine()
@@ -184,8 +190,24 @@ def main() -> int:
                   f"{fc * 1000:.2f} ms ({warm_compare / fc:.0f}x the floor)")  # fmt: skip
             print(f"most-similar over {args.roles:,} roles, library (warm): {warm_similar * 1000:.0f} ms; floor "
                   f"{fs * 1000:.1f} ms ({warm_similar / fs:.0f}x the floor)")  # fmt: skip
-            if warm_similar > 1.0:
-                failures.append(f"most-similar {warm_similar:.2f} s (goal: under 1 s)")
+            if warm_similar > 5 * fs:
+                failures.append(f"most-similar {warm_similar / fs:.1f}x the floor (goal: within 5x)")
+            print()
+            # What the first use costs where nothing is kept yet (a store whose import did not build them).
+            kept = [p for p in path.iterdir() if p.name.startswith(("rolegraph-links-", "rolegraph-answer-"))]
+            for file in kept:
+                file.unlink()
+            with RoleStore.open(path) as cold_store:
+                cold_engine = cold_store.engine()
+                for label, work in [
+                    ("list-roles", lambda: select(cold_engine, "list-roles", bindings(args.roles)["list-roles"])),
+                    ("role-names", lambda: select(cold_engine, "role-names")),
+                    ("most-similar", lambda: similar_roles(cold_engine, a, 10)),
+                ]:
+                    started = time.perf_counter()
+                    work()
+                    print(f"first {label} with nothing kept (runs the query and keeps its data): "
+                          f"{time.perf_counter() - started:.2f} s")  # fmt: skip
         command = [sys.executable, "-m", "rolegraph", "--store", str(path), "compare", str(a), str(b_role)]
         cold = median_seconds(lambda: subprocess.run(command, capture_output=True, check=True), 5)
         baseline = median_seconds(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), 5)

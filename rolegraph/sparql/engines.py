@@ -290,6 +290,24 @@ def from_oxigraph(term: object) -> Identifier | None:
     raise TypeError(f"unexpected Oxigraph term {term!r}")
 
 
+def _converter() -> Callable[[object], Identifier | None]:
+    """:func:`from_oxigraph` that builds each distinct literal once (a listing repeats its counts, flags and
+    kinds in every row, and building an rdflib literal costs more than the engine's own work for it)."""
+    import pyoxigraph as ox
+
+    seen: dict[object, Identifier | None] = {}
+
+    def convert(term: object) -> Identifier | None:
+        if not isinstance(term, ox.Literal):
+            return from_oxigraph(term)
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = from_oxigraph(term)
+        return found
+
+    return convert
+
+
 class OxigraphEngine:
     """Oxigraph's SPARQL engine over a pyoxigraph store (in memory or on disk)."""
 
@@ -359,7 +377,7 @@ class OxigraphEngine:
             # Rows past the limit are not converted to rdflib terms (that conversion costs more than the query's
             # own work when a ranking returns thousands of rows).
             solutions = result if limit is None else itertools.islice(result, limit)
-            convert: Callable[[Any], Any] = light_term if self.light_terms else from_oxigraph
+            convert: Callable[[Any], Any] = light_term if self.light_terms else _converter()
             rows = tuple(tuple(convert(solution[i]) for i in range(len(variables))) for solution in solutions)
             return ResultTable(variables, rows)
         if isinstance(result, ox.QueryBoolean):
@@ -379,10 +397,48 @@ class OxigraphEngine:
         return _sandboxed(self._answer, *args, allow_network=allow_network, write=folders, files=self._files_walled)
 
     def select(self, query: BoundQuery, limit: int | None = None) -> ResultTable:
+        if (indexed := self._from_index(query, limit)) is not None:
+            return indexed
         answer = self._sandboxed(False, query.text, None, None, limit)
         if not isinstance(answer, ResultTable):
             raise TypeError(f"query {query.query.name!r} is not a SELECT query")
         return answer
+
+    def _from_index(self, query: BoundQuery, limit: int | None) -> ResultTable | None:
+        """The answer of a shipped query that a store's index or kept answers give, with the query's own rows and
+        order (see :mod:`rolegraph.sparql.linkindex` and :mod:`rolegraph.sparql.answercache`); None where the query must
+        run."""
+        if self.folder is None or not self.named_graphs:
+            return None
+        from .answercache import CACHED, answer
+        from .queries import get_query
+
+        if query.query.name not in CACHED | {"rank-similar-roles"} or query.query != get_query(query.query.name):
+            return None
+        if query.query.name in CACHED:
+            graphs = [str(getattr(g, "value", g)) for g in self.named_graphs]
+            run = lambda: self._sandboxed(False, query.text, None, None)  # noqa: E731
+            return answer(self.folder, graphs, query, limit, run, self.light_terms)
+        if set(query.values) != {"role"}:
+            return None
+        from .linkindex import rank_similar
+
+        return rank_similar(self, query.values["role"][0], limit)
+
+    def solutions(self, text: str) -> Iterator[Any]:
+        """The solutions (pyoxigraph terms, by position) of a SELECT query rolegraph itself writes, over the engine's
+        dataset; never a user's query (it does not run in the sandbox)."""
+        import pyoxigraph as ox
+
+        if self.default_graphs is None and self.named_graphs is None:
+            result = self.store.query(text)
+        else:
+            default: Any = ox.DefaultGraph() if self.default_graphs is None else self.default_graphs
+            result = self.store.query(text, default_graph=default, named_graphs=self.named_graphs)
+        assert isinstance(result, ox.QuerySolutions)
+        width = len(result.variables)
+        for solution in result:
+            yield tuple(solution[i] for i in range(width))
 
     def execute(
         self,

@@ -282,6 +282,7 @@ class RoleStore:
                 yield opened
                 if writable:
                     opened._flush()
+                    opened._build_indexes()
             finally:
                 opened._close()
         finally:
@@ -400,6 +401,26 @@ class RoleStore:
                 f"{self.path}: writing the store to disk failed ({_why(error)}); it holds what it held before or the "
                 "finished change, never half of one. Free some disk space and try again."
             ) from None
+
+    def _build_indexes(self) -> None:
+        """After a change, build the store's link index (:mod:`rolegraph.sparql.linkindex`) and its kept listings
+        (:mod:`rolegraph.sparql.answercache`) for its new graphs, so that the first ranking by similarity and the first
+        listings are answered at once; what fails here is built on first use."""
+        if not self.committed:
+            return
+        import sqlite3
+
+        from rdflib import Literal
+
+        from ..sparql.engines import select
+        from ..sparql.linkindex import link_index
+
+        engine = self.engine()
+        with contextlib.suppress(OSError, RuntimeError, sqlite3.Error):
+            link_index(engine)
+            for profiled in (True, False):
+                select(engine, "list-roles", {"profiledOnly": Literal(profiled)})
+            select(engine, "role-names")
 
     def _drop_orphans(self) -> None:
         """Drop named graphs under rolegraph's graph base that the registry does not point to (left by a failed or

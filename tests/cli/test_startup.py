@@ -25,7 +25,7 @@ from rolegraph.sparql.engines import OxigraphEngine, from_oxigraph
 from rolegraph.sparql.queries import list_queries
 from rolegraph.store.database import RoleStore
 
-from .conftest import REPO
+from ..conftest import REPO
 
 FAST_COMMANDS = [
     ["roles"],
