@@ -24,10 +24,7 @@ and names are ranked by how much of the typed text they match and how little els
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import stat
-import tempfile
 import threading
 import time
 import unicodedata
@@ -39,6 +36,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..model.terms import XSD_STRING, Lit, is_literal
 from ..sparql.engines import OxigraphEngine, QueryEngine, RdflibEngine, _is_rdflib_graph
+from ..sparql.indexfile import in_memory, open_index, write_index
 from ..sparql.queries import NamedQuery, bind
 
 if TYPE_CHECKING:
@@ -216,46 +214,17 @@ class RoleNameIndex:
     def build(cls, rows: Iterable[tuple[object, int]], key: str = "", path: Path | None = None) -> RoleNameIndex:
         """The index of the names in ``rows`` (a name literal and its kind: 0 label, 1 code, 2 alternative label),
         written to ``path`` (replacing any file there) when given, else in memory."""
-        import sqlite3  # imported where used: the commands that find a role by its exact name never need it
-
         names = _names_of(rows)
         if path is None:
-            connection = sqlite3.connect(":memory:", check_same_thread=False)
-            _fill(connection, names, key)
-            return cls(connection)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(handle)
-        try:
-            # Readable by whoever may read the store's folder (mkstemp makes files only their owner can read).
-            os.chmod(temporary, stat.S_IMODE(path.parent.stat().st_mode) & 0o666)
-            with contextlib.closing(sqlite3.connect(temporary)) as connection:
-                connection.execute("PRAGMA journal_mode = OFF")
-                _fill(connection, names, key)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+            return cls(in_memory(lambda connection: _fill(connection, names, key)))
+        write_index(path, lambda connection: _fill(connection, names, key))
         return cls.open(path, key)
 
     @classmethod
     def open(cls, path: Path, key: str) -> RoleNameIndex:
         """The index in the file ``path`` if it is one of this layout built for ``key``; sqlite3.Error or OSError
         otherwise."""
-        import sqlite3
-
-        if not path.is_file():
-            raise FileNotFoundError(path)
-        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"  # files are replaced whole, never changed in place
-        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        try:
-            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("format") != str(FORMAT) or meta.get("key") != key:
-                raise sqlite3.DatabaseError(f"{path} is an index of another layout or of other graphs")
-        except BaseException:
-            connection.close()
-            raise
-        return cls(connection, path)
+        return cls(open_index(path, key, FORMAT), path)
 
     def close(self) -> None:
         """Close the index (it cannot be used afterwards)."""

@@ -23,10 +23,7 @@ import contextlib
 import hashlib
 import heapq
 import itertools
-import os
 import sqlite3
-import stat
-import tempfile
 import threading
 import time
 import weakref
@@ -36,6 +33,7 @@ from typing import Any
 
 from ..model.terms import IRI, XSD, XSD_STRING, Lit, is_iri
 from .engines import OxigraphEngine
+from .indexfile import in_memory, open_index, write_index
 from .queries import NamedQuery, bind
 from .results import ResultTable
 
@@ -171,40 +169,15 @@ class LinkIndex:
         """The index of the graphs ``engine`` reads, written to ``path`` (replacing any file there) when given, else
         in memory."""
         if path is None:
-            connection = sqlite3.connect(":memory:", check_same_thread=False)
-            _fill(connection, engine, key)
-            return cls(connection)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(handle)
-        try:
-            # Readable by whoever may read the store's folder (mkstemp makes files only their owner can read).
-            os.chmod(temporary, stat.S_IMODE(path.parent.stat().st_mode) & 0o666)
-            with contextlib.closing(sqlite3.connect(temporary)) as connection:
-                connection.execute("PRAGMA journal_mode = OFF")
-                _fill(connection, engine, key)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+            return cls(in_memory(lambda connection: _fill(connection, engine, key)))
+        write_index(path, lambda connection: _fill(connection, engine, key))
         return cls.open(path, key)
 
     @classmethod
     def open(cls, path: Path, key: str) -> LinkIndex:
         """The index in the file ``path`` if it is one of this layout built for ``key``; sqlite3.Error or OSError
         otherwise."""
-        if not path.is_file():
-            raise FileNotFoundError(path)
-        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"  # files are replaced whole, never changed in place
-        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        try:
-            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("format") != str(FORMAT) or meta.get("key") != key:
-                raise sqlite3.DatabaseError(f"{path} is an index of another layout or of other graphs")
-        except BaseException:
-            connection.close()
-            raise
-        return cls(connection, path)
+        return cls(open_index(path, key, FORMAT), path)
 
     def close(self) -> None:
         """Close the index (it cannot be used afterwards)."""

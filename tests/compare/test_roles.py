@@ -28,6 +28,7 @@ from rolegraph.compare.roles import (
 from rolegraph.errors import UnknownRoleError
 from rolegraph.importers.loading import import_esco, import_onet
 from rolegraph.model.ontology import load_graph
+from rolegraph.sparql import indexfile
 from rolegraph.sparql.engines import OxigraphEngine, QueryEngine, RdflibEngine
 from rolegraph.store.database import RoleStore
 
@@ -290,7 +291,7 @@ def test_a_store_folder_that_cannot_be_written_keeps_the_index_in_memory(
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(nameindex.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(indexfile.tempfile, "mkstemp", refuse)
     with rolegraph.open_store(folder) as g:
         assert name_index(g.engine).path is None
         assert suggest_roles(g.engine, "Producers and Directers")[0] == "Producers and Directors"
