@@ -33,16 +33,19 @@ class RG(DefinedNamespace):
     EducationLevel: URIRef
     EducationRequirement: URIRef
     EnvironmentAspect: URIRef
+    FacetScore: URIRef
     FieldOfStudy: URIRef
     Industry: URIRef
     KnowledgeArea: URIRef
     LoadedSource: URIRef
+    Mapping: URIRef
     Organization: URIRef
     Passage: URIRef
     ProfiledRole: URIRef
     ProjectType: URIRef
     RequirementLevel: URIRef
     Role: URIRef
+    RoleSimilarity: URIRef
     Salary: URIRef
     SalaryFactor: URIRef
     Skill: URIRef
@@ -56,6 +59,7 @@ class RG(DefinedNamespace):
     currentGraph: URIRef
     educationLevel: URIRef
     environmentAspect: URIRef
+    facetScore: URIRef
     fieldOfStudy: URIRef
     hasDuty: URIRef
     hasExternalStakeholder: URIRef
@@ -64,6 +68,10 @@ class RG(DefinedNamespace):
     hasWorkEnvironment: URIRef
     inIndustry: URIRef
     issuedBy: URIRef
+    mappingJustification: URIRef
+    mappingObject: URIRef
+    mappingPredicate: URIRef
+    mappingSubject: URIRef
     mayAlsoActAs: URIRef
     recommendedCertification: URIRef
     relatedOccupation: URIRef
@@ -72,6 +80,8 @@ class RG(DefinedNamespace):
     requiresKnowledge: URIRef
     requiresSkill: URIRef
     roleLink: URIRef
+    similarityOf: URIRef
+    similarTo: URIRef
     skillFocus: URIRef
     statistic: URIRef
     taskType: URIRef
@@ -86,18 +96,24 @@ class RG(DefinedNamespace):
     comparisonCategory: URIRef
 
     # Datatype properties
+    confidence: URIRef
     creditLine: URIRef
+    facet: URIRef
     importance: URIRef
     importedAt: URIRef
     jobZone: URIRef
     level: URIRef
     line: URIRef
+    mappingMethod: URIRef
+    mappingMethodVersion: URIRef
     matchSource: URIRef
     paragraph: URIRef
     percentage: URIRef
     release: URIRef
     sectionHeading: URIRef
     sha256: URIRef
+    similarityRank: URIRef
+    similarityScore: URIRef
 
     # Controlled values
     average: URIRef
