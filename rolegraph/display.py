@@ -211,12 +211,14 @@ def _uniques(comparison: Comparison, category: Any) -> list[ComparedNode]:
 
 
 _WEIGHT_NAMES = (("importance", "importance"), ("level", "level"), ("esco", "ESCO"), ("percentage", "share %"),
-                 ("amount", "amount"))  # fmt: skip
+                 ("score", "score"), ("high_point", "high point"), ("amount", "amount"))  # fmt: skip
 _WEIGHT_LEGEND = (
     ("importance", "O*NET importance (1 to 5) of what it rates, also below the 3 that makes a link"),
     ("level", "O*NET level (0 to 7)"),
     ("esco", "ESCO essential or optional"),
-    ("percentage", "the share of respondents reporting an education level"),
+    ("percentage", "the share of respondents reporting an education, experience or training level"),
+    ("score", "O*NET score of an interest or work value (OI, EX: 1 to 7) or a work context (CX 1 to 5, CT 1 to 3)"),
+    ("high_point", "the rank (1 to 3) of an interest or work value among the occupation's high points"),
     ("amount", "a salary's amount"),
 )
 
@@ -230,6 +232,7 @@ def comparison_weights_text(node: ComparedNode, roles: Sequence[str]) -> str:
             continue
         shown = [
             "-" if v is None else f"{v:,.0f}" if key == "amount" and isinstance(v, float) else
+            str(v) if key == "high_point" else
             f"{v:.2f}" if isinstance(v, float) else str(v)
             for v in values
         ]  # fmt: skip

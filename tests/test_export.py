@@ -154,10 +154,14 @@ def test_a_socket_is_refused(tmp_path: Path) -> None:
 def test_export_through_the_cli_into_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "graph.fifo"
     os.mkfifo(fifo)
-    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
-    done = subprocess.run([sys.executable, "-m", "rolegraph", "export", "--format", "nt", "-o", str(fifo)],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
-    out, _ = reader.communicate(timeout=60)
+    # The reader drains into a file: into a pipe nobody reads until the export ends, a graph of more than the pipe
+    # buffers (about 200 KB) would block both.
+    with (tmp_path / "read.nt").open("wb") as sink:
+        reader = subprocess.Popen(["cat", str(fifo)], stdout=sink)
+        done = subprocess.run([sys.executable, "-m", "rolegraph", "export", "--format", "nt", "-o", str(fifo)],
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        reader.wait(timeout=60)
+    out = (tmp_path / "read.nt").read_bytes()
     assert done.returncode == 0, done.stderr
     assert out.count(b"\n") > 100 and fifo.is_fifo()
 

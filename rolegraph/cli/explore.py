@@ -145,7 +145,10 @@ def _profile_text(profile: RoleProfile) -> list[str]:
         lines += ["", f"{category} ({len(entries)})"]
         for entry in entries:
             weight = entry.weight_text
-            if str(entry.property) == _REQUIRES_EDUCATION and shares and "percentage" in entry.weights:
+            modal = str(entry.property) in (VOCAB + "requiresExperience", VOCAB + "requiresTraining") or (
+                str(entry.property) == _REQUIRES_EDUCATION and bool(shares)
+            )
+            if modal and "percentage" in entry.weights:
                 weight += " (most reported)"
             lines.append(f"  - {entry.label}" + (f"  {weight}" if weight else "") + f"  [{_cited(entry.citations)}]")
             lines += [f"      {detail}" for detail in entry.details]

@@ -37,6 +37,15 @@ CATEGORY_ORDER = (
     "certifications",
     "organisations",
     "education",
+    "experience",
+    "training",
+    "work activities",
+    "abilities",
+    "work styles",
+    "work values",
+    "interests",
+    "work context",
+    "tools",
     "environment",
     "collaborators",
     "also acts as",
@@ -60,7 +69,9 @@ class ComparedNode:
     """A node one or more of the compared roles link to, and which of them do. ``matches`` lists the nodes of other
     sources counted as this one because a close or exact SKOS match links them (e.g. a rolegraph skill and an ESCO
     skill). ``weights`` has, by role IRI, the weights that role's data gives the node (O*NET's ``importance`` and
-    ``level``, ESCO's ``esco`` essential or optional, an education share's ``percentage``, a salary's ``amount``),
+    ``level``, ESCO's ``esco`` essential or optional, an education, experience or training share's ``percentage``, an
+    interest's, work value's or work context's ``score`` and an interest's or work value's ``high_point`` rank (1 to
+    3), a salary's ``amount``),
     also for a role that rates the node without linking to it (O*NET links only what it rates 3 or more)."""
 
     iri: str
@@ -189,21 +200,30 @@ def _merge_matches(graph: Graph | QueryEngine, linked: dict[tuple[str, str], set
     return [(key[0], nodes) for key, nodes in grouped.items()]
 
 
+WEIGHT_KEYS = (("importance", "importance"), ("level", "level"), ("percentage", "percentage"), ("score", "score"),
+               ("highPoint", "high_point"), ("amount", "amount"))  # fmt: skip
+"""The numeric weights the ``link-weights`` query gives (its variable, the weight's key)."""
+
+
 def _link_weights(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> dict[tuple[str, str], dict[str, float | str]]:
     """Weights by (role IRI, node IRI), from the ``link-weights`` query."""
     found: dict[tuple[str, str], dict[str, float | str]] = defaultdict(dict)
     for row in select(graph, "link-weights", {"role": list(roles)}):
         weights = found[(str(row.role), str(row.node))]
-        for name in ("importance", "level", "percentage", "amount"):
+        for name, key in WEIGHT_KEYS:
             value = getattr(row, name)
             if value is not None:
                 try:
-                    weights.setdefault(name, float(value.toPython()))
+                    number = float(value.toPython())
                 except (TypeError, ValueError):
                     continue
+                weights.setdefault(key, int(number) if key == "high_point" else number)
         if row.esco is not None and weights.get("esco") != "essential":
             weights["esco"] = str(row.esco)
-    return found
+    # One order whatever order the engine gives the rows in (a score and a high point come on two rows), so that
+    # JSON and the page are the same on every engine.
+    order = [key for _, key in WEIGHT_KEYS] + ["esco"]
+    return {pair: dict(sorted(w.items(), key=lambda kv: order.index(kv[0]))) for pair, w in found.items()}
 
 
 def _group_weights(

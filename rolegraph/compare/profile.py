@@ -11,8 +11,9 @@
 >>> profile.by_category()["Salary"][0].weights["amount"]
 62193.0
 
-Imported links carry their weights (O*NET's importance and level, ESCO's essential or optional, an education share's
-percentage) in :attr:`ProfileEntry.weights`, and categories list the heaviest first; a role's own facts (job zone,
+Imported links carry their weights (O*NET's importance and level, ESCO's essential or optional, an education,
+experience or training share's percentage, an interest's, work value's or work context's score and high-point rank) in
+:attr:`ProfileEntry.weights`, and categories list the heaviest first; a role's own facts (job zone,
 alternate titles, related occupations, education shares, sources) are in :attr:`RoleProfile.facts`.
 """
 
@@ -51,9 +52,18 @@ CATEGORIES: dict[str, str] = {
     VOCAB + "requiresSkill": "Skills",
     VOCAB + "requiresKnowledge": "Knowledge",
     VOCAB + "usesTechnology": "Technology",
+    VOCAB + "performsActivity": "Work activities",
+    VOCAB + "requiresAbility": "Abilities",
+    VOCAB + "hasWorkStyle": "Work styles",
+    VOCAB + "hasWorkValue": "Work values",
+    VOCAB + "hasInterest": "Interests",
+    VOCAB + "hasWorkContext": "Work context",
+    VOCAB + "usesTool": "Tools",
     VOCAB + "hasSkillFocus": "Skill focus",
     VOCAB + "recommendedCertification": "Certifications",
     VOCAB + "requiresEducation": "Education",
+    VOCAB + "requiresExperience": "Experience",
+    VOCAB + "requiresTraining": "Training",
     VOCAB + "hasWorkEnvironment": "Work environment",
     VOCAB + "hasSalary": "Salary",
     VOCAB + "worksWith": "Works with",
@@ -127,11 +137,18 @@ class ProfileEntry:
         return weight_text(self.weights)
 
     def sort_key(self) -> tuple[int, float, str]:
-        """Heaviest first within a category (importance, essential before optional, share), then by label."""
+        """Heaviest first within a category (high points in their order, importance, essential before optional,
+        share, score), then by label."""
         w = self.weights
         rank = {"essential": 0, "optional": 1}.get(str(w.get("esco", "")), 2)
-        number = w.get("importance", w.get("percentage", 0.0))
-        return (rank, -float(number) if isinstance(number, float) else 0.0, self.label.casefold())
+        if isinstance(high := w.get("high_point"), int | float):
+            rank = -4 + int(high)  # first, second, third high point before the rest
+        number = w.get("importance", w.get("percentage", w.get("score", 0.0)))
+        return (rank, -float(number) if isinstance(number, int | float) else 0.0, self.label.casefold())
+
+
+NOTED = frozenset(VOCAB + name for name in ("requiresEducation", "requiresExperience", "requiresTraining", "hasDuty"))
+"""Links whose statements' notes a profile shows (a suppressed share's warning, an emerging task's kind)."""
 
 
 def _number(value: float | int | str) -> str:
@@ -149,6 +166,10 @@ def weight_text(weights: Mapping[str, Weight]) -> str:
         parts.append(str(weights["esco"]))
     if "percentage" in weights:
         parts.append(f"{_number(weights['percentage'])} % of respondents")
+    if "score" in weights:
+        parts.append(f"score {_number(weights['score'])}")
+    if "high_point" in weights:
+        parts.append(f"high point {int(float(weights['high_point']))}")
     return ", ".join(parts)
 
 
@@ -333,11 +354,12 @@ def role_profile(graph: Graph | QueryEngine, role: URIRef) -> RoleProfile:
         if (citation := _citation(row)) is not None:
             cites.add(citation)
         headings.setdefault(key[0], _heading(key[0], str(row.propertyLabel)))
-        for name in ("importance", "level", "percentage"):
+        for name, weight in (("importance", "importance"), ("level", "level"), ("percentage", "percentage"),
+                             ("score", "score"), ("highPoint", "high_point")):  # fmt: skip
             if (number := _float(getattr(row, name, None))) is not None:
-                weights[row.value].setdefault(name, number)
+                weights[row.value].setdefault(weight, int(number) if weight == "high_point" else number)
         note = getattr(row, "note", None)
-        if note is not None and str(key[0]) == VOCAB + "requiresEducation" and str(note) not in notes[row.value]:
+        if note is not None and str(key[0]) in NOTED and str(note) not in notes[row.value]:
             notes[row.value].append(str(note))
     for (prop, value), (label, cites) in list(collected.items()):
         if str(prop) in ESCO_WEIGHTS:  # one entry under Skills, weighted, whichever of the two links the data has

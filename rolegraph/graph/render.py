@@ -42,6 +42,7 @@ SHAPES: dict[str, tuple[str, str, bool]] = {
     "organisation": ("triangle", "\u25b2", False),
     "education": ("hexagon", "\u2b22", False),
     "environment": ("dot", "\u25cb", True),
+    "interest": ("triangle", "\u25b3", True),
     "salary": ("box", "\u25ad", False),
     "project type": ("triangleDown", "\u25bc", False),
     "industry": ("triangleDown", "\u25bd", True),
@@ -164,7 +165,8 @@ def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[s
     order = list(graph.graph.get("roles") or [r["id"] for r in roles])
     roles.sort(key=lambda n: order.index(n["id"]) if n["id"] in order else len(order))
     kinds = sorted(
-        {n["kind"] for n in nodes if n["kind"] != "role"}, key=lambda k: list(SHAPES).index(k) if k in SHAPES else 99
+        {n["kind"] for n in nodes if n["kind"] != "role"},
+        key=lambda k: (list(SHAPES).index(k) if k in SHAPES else len(SHAPES), k),  # unknown kinds by name: one order
     )
     role_legend = [(r["label"], r["color"]["background"]) for r in roles]
     data = {"nodes": nodes, "edges": edges, "options": options, "kinds": kinds}

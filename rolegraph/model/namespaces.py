@@ -27,15 +27,18 @@ class RG(DefinedNamespace):
     _NS = Namespace(_VOCAB)
 
     # Classes
+    Ability: URIRef
     Certification: URIRef
     Department: URIRef
     Duty: URIRef
     EducationLevel: URIRef
     EducationRequirement: URIRef
     EnvironmentAspect: URIRef
+    ExperienceRequirement: URIRef
     FacetScore: URIRef
     FieldOfStudy: URIRef
     Industry: URIRef
+    Interest: URIRef
     KnowledgeArea: URIRef
     LoadedSource: URIRef
     Mapping: URIRef
@@ -53,7 +56,13 @@ class RG(DefinedNamespace):
     SourceDocument: URIRef
     Statistic: URIRef
     TaskType: URIRef
+    Tool: URIRef
+    TrainingRequirement: URIRef
+    WorkActivity: URIRef
+    WorkContext: URIRef
     WorkEnvironment: URIRef
+    WorkStyle: URIRef
+    WorkValue: URIRef
 
     # Object properties
     currentGraph: URIRef
@@ -63,22 +72,31 @@ class RG(DefinedNamespace):
     fieldOfStudy: URIRef
     hasDuty: URIRef
     hasExternalStakeholder: URIRef
+    hasInterest: URIRef
     hasSalary: URIRef
     hasSkillFocus: URIRef
+    hasWorkContext: URIRef
     hasWorkEnvironment: URIRef
+    hasWorkStyle: URIRef
+    hasWorkValue: URIRef
     inIndustry: URIRef
+    involvesActivity: URIRef
     issuedBy: URIRef
     mappingJustification: URIRef
     mappingObject: URIRef
     mappingPredicate: URIRef
     mappingSubject: URIRef
     mayAlsoActAs: URIRef
+    performsActivity: URIRef
     recommendedCertification: URIRef
     relatedOccupation: URIRef
     requirementLevel: URIRef
+    requiresAbility: URIRef
     requiresEducation: URIRef
+    requiresExperience: URIRef
     requiresKnowledge: URIRef
     requiresSkill: URIRef
+    requiresTraining: URIRef
     roleLink: URIRef
     similarityOf: URIRef
     similarTo: URIRef
@@ -88,6 +106,7 @@ class RG(DefinedNamespace):
     unionHolds: URIRef
     unionMayHold: URIRef
     usesTechnology: URIRef
+    usesTool: URIRef
     variesWith: URIRef
     worksOnProjectType: URIRef
     worksWith: URIRef
@@ -99,6 +118,7 @@ class RG(DefinedNamespace):
     confidence: URIRef
     creditLine: URIRef
     facet: URIRef
+    highPoint: URIRef
     importance: URIRef
     importedAt: URIRef
     jobZone: URIRef
@@ -110,6 +130,7 @@ class RG(DefinedNamespace):
     paragraph: URIRef
     percentage: URIRef
     release: URIRef
+    score: URIRef
     sectionHeading: URIRef
     sha256: URIRef
     similarityRank: URIRef
@@ -119,6 +140,7 @@ class RG(DefinedNamespace):
     average: URIRef
     core: URIRef
     creative: URIRef
+    emerging: URIRef
     hours: URIRef
     logistical: URIRef
     minimum: URIRef

@@ -240,7 +240,7 @@ class Sandbox:
         self._jobs.put(_STOP)
 
 
-_shared: dict[tuple[bool, tuple[Path, ...]], Sandbox] = {}
+_shared: dict[tuple[bool, tuple[Path, ...], tuple[tuple[int, int], ...]], Sandbox] = {}
 _shared_lock = threading.Lock()
 # A forked child has none of its parent's threads: it starts its own sandboxes.
 os.register_at_fork(after_in_child=_shared.clear)
@@ -249,8 +249,20 @@ os.register_at_fork(after_in_child=_shared.clear)
 def shared_sandbox(write: Iterable[Path] = (), files: bool = True) -> Sandbox:
     """One sandbox per set of writable folders, started on first use and kept for the life of the process."""
     folders = tuple(sorted(Path(p).resolve() for p in write))
-    key = (files, folders)
+    # Landlock holds a folder by its inode: once a store's folder is swapped for a rewritten one (compaction, in this
+    # process or another), the old wall no longer covers the path, so the key names the inodes too.
+    key = (files, folders, tuple(_inode(folder) for folder in folders))
     with _shared_lock:
         if key not in _shared:
+            for other in [k for k in _shared if k[:2] == key[:2]]:
+                _shared.pop(other).close()  # the folder it walled is gone from this path
             _shared[key] = Sandbox(write=folders, files=files)
         return _shared[key]
+
+
+def _inode(folder: Path) -> tuple[int, int]:
+    try:
+        status = folder.stat()
+    except OSError:
+        return (0, 0)
+    return (status.st_dev, status.st_ino)

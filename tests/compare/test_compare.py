@@ -170,7 +170,7 @@ def test_imported_weights_show_the_difference_and_change_no_count(mini_store: Pa
     assert education["High School Diploma"][b] == {"percentage": 48.0}
     # What counts is what the page draws: weights add nothing to count.
     assert (len(comparison.category("skills").shared), comparison.category("skills").size) == (1, 3)
-    assert comparison_node_count(comparison) == network.number_of_nodes() == 13
+    assert comparison_node_count(comparison) == network.number_of_nodes() == 32
     document = json.loads(json.dumps(comparison.to_dict()))
     skills = next(c for c in document["categories"] if c["category"] == "skills")
     assert skills["shared"][0]["weights"][b]["importance"] == 3.75

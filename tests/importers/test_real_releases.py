@@ -88,6 +88,27 @@ def test_onet_comparison_matches_the_task_file(g: RoleGraph) -> None:
     assert not duties.shared
 
 
+def test_onet_occupations_share_the_dwas_of_their_tasks(g: RoleGraph) -> None:
+    dwas: dict[str, set[str]] = defaultdict(set)
+    with (ONET / "Tasks to DWAs.txt").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            dwas[row["O*NET-SOC Code"]].add("https://w3id.org/rolegraph/id/onet/dwa/" + row["DWA ID"])
+    comparison = g.compare("27-2012.00", "27-4032.00")  # Producers and Directors, Film and Video Editors
+    activities = comparison.category("work activities")
+    assert {n.iri for n in activities.shared} == dwas["27-2012.00"] & dwas["27-4032.00"]
+    assert len(activities.shared) == 7  # what the file says of these two in O*NET 29.0
+    assert not comparison.category("duties").shared  # their tasks are their own
+    # The same facet in a query: the DWAs both occupations perform.
+    answer = g.engine.execute(
+        "SELECT (COUNT(DISTINCT ?dwa) AS ?n) WHERE {"
+        " <https://w3id.org/rolegraph/id/onet/occupation/27-2012.00> <https://w3id.org/rolegraph/vocab#performsActivity>"
+        " ?dwa . <https://w3id.org/rolegraph/id/onet/occupation/27-4032.00>"
+        " <https://w3id.org/rolegraph/vocab#performsActivity> ?dwa ."
+        ' FILTER(STRSTARTS(STR(?dwa), "https://w3id.org/rolegraph/id/onet/dwa/")) }'
+    )
+    assert int(next(iter(answer)).n) == 7  # type: ignore[arg-type, call-overload]
+
+
 def test_resolve_lists_every_onet_alternate_title(g: RoleGraph) -> None:
     from rolegraph.compare.roles import find_roles
 

@@ -355,3 +355,24 @@ def test_an_engine_over_a_store_whose_folder_it_was_not_told_still_answers(mini_
         told = select(store.engine(), "list-roles")
         untold = select(OxigraphEngine(store.store, store.current_graphs()), "list-roles")
     assert untold.rows == told.rows and len(told.rows) > 2
+
+
+def test_a_folder_swapped_for_a_rewritten_one_stays_readable(tmp_path: Path) -> None:
+    """A compaction swaps a store's folder for a rewritten copy: the wall, which holds folders by inode, is raised
+    again over the new folder, and a file outside it stays out of reach."""
+    from rolegraph.sparql.sandbox import shared_sandbox
+
+    walled()
+    folder, rewritten = tmp_path / "store", tmp_path / "store.new"
+    folder.mkdir()
+    rewritten.mkdir()
+    (folder / "old.sst").write_text("old")
+    (rewritten / "new.sst").write_text("new")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    assert shared_sandbox([folder]).run((folder / "old.sst").read_text) == "old"
+    folder.rename(tmp_path / "store.old")
+    rewritten.rename(folder)
+    assert shared_sandbox([folder]).run((folder / "new.sst").read_text) == "new"
+    with pytest.raises(PermissionError):
+        shared_sandbox([folder]).run(outside.read_text)
