@@ -85,7 +85,11 @@ def mapping_triples(mapping: Mapping, date: str) -> Iterator[Triple]:
     yield node, ox.NamedNode(RG + "mappingSubject"), s
     yield node, ox.NamedNode(RG + "mappingPredicate"), p
     yield node, ox.NamedNode(RG + "mappingObject"), o
-    yield node, ox.NamedNode(RG + "confidence"), ox.Literal(f"{mapping.confidence:.4f}", datatype=ox.NamedNode(XSD + "decimal"))
+    yield (
+        node,
+        ox.NamedNode(RG + "confidence"),
+        ox.Literal(f"{mapping.confidence:.4f}", datatype=ox.NamedNode(XSD + "decimal")),
+    )
     if mapping.method:
         yield node, ox.NamedNode(RG + "mappingMethod"), ox.Literal(mapping.method)
     if mapping.method_version:
@@ -116,9 +120,9 @@ def align(store: RoleStore, stages: Iterable[Callable[[set[frozenset[str]]], Sta
     mappings: list[Mapping] = []
     extra: list[Triple] = []
     for make in stages:
-        found, triples = make(manual)(engine, mappings)
+        found, added = make(manual)(engine, mappings)
         mappings += found
-        extra += triples
+        extra += added
     date = _today()
     outcome = Outcome(mappings)
     for mapping in mappings:
@@ -132,7 +136,7 @@ def align(store: RoleStore, stages: Iterable[Callable[[set[frozenset[str]]], Sta
 
     metadata = {
         "title": "rolegraph alignment (computed mappings)",
-        "release": f"{METHOD} {METHOD_VERSION}, {date}",
+        "release": f"{METHOD.rsplit(' ', 1)[-1]} {METHOD_VERSION} {date}",  # short: `rolegraph sources` cuts long ones
         "date": date,
         "summary": f"{len(mappings):,} mappings ({counts or 'none'})",
     }
@@ -174,8 +178,9 @@ def _records(store: RoleStore) -> list[Labelled]:
     if shipped:
         names = " ".join(f"<{g}>" for g in shipped)
         predicates = " ".join(f"<{p}>" for p in MAPPING_PREDICATES)
+        labels = f"OPTIONAL {{ ?s <{RDFS_LABEL}> ?sl }} OPTIONAL {{ ?o <{RDFS_LABEL}> ?ol }}"
         query = (f"SELECT ?s ?p ?o ?sl ?ol WHERE {{ VALUES ?g {{ {names} }} VALUES ?p {{ {predicates} }} "
-                 f"GRAPH ?g {{ ?s ?p ?o }} OPTIONAL {{ ?s <{RDFS_LABEL}> ?sl }} OPTIONAL {{ ?o <{RDFS_LABEL}> ?ol }} }}")  # fmt: skip
+                 f"GRAPH ?g {{ ?s ?p ?o }} {labels} }}")  # fmt: skip
         for s, p, o, sl, ol in engine.solutions(query):
             key = (_text(s), _text(p), _text(o))
             rows.setdefault(key, Labelled(Mapping(*key[:2], key[2], 1.0, "rolegraph ontology/links", "", MANUAL),

@@ -37,7 +37,7 @@ __all__ = [
     "read_concepts",
 ]
 
-CLOSE = 0.80
+CLOSE = 0.95
 """Lowest score of a skos:closeMatch (calibrated: see the module's docstring)."""
 RELATED = 0.60
 """Lowest score of any mapping (skos:relatedMatch, broadMatch, narrowMatch)."""

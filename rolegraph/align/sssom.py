@@ -119,7 +119,8 @@ def _expand(value: str, curie_map: dict[str, str], where: str, number: int, colu
     if prefix not in curie_map:
         known = ", ".join(sorted(curie_map))
         raise InputError(f"{where}, line {number}: {column} {value!r} uses the prefix {prefix!r}, which the file's "
-                         f"curie_map does not define (known: {known}). Add it to the curie_map; nothing was stored.")  # fmt: skip
+                         f"curie_map does not define (known: {known}). Add it to the curie_map; "
+                         "nothing was stored.")  # fmt: skip
     return curie_map[prefix] + local
 
 
@@ -171,7 +172,7 @@ def parse(text: str, where: str) -> tuple[dict[str, str], list[tuple[int, Labell
                              "Nothing was stored.")  # fmt: skip
         mapping = Mapping(subject, predicate, obj, confidence, (row.get("mapping_tool") or "").strip(),
                           (row.get("mapping_tool_version") or "").strip(), justification)  # fmt: skip
-        rows.append((offset, Labelled(mapping, (row.get("subject_label") or "").strip(),
-                                      (row.get("object_label") or "").strip(),
-                                      (row.get("mapping_date") or metadata.get("mapping_date", "")).strip())))  # fmt: skip
+        date = (row.get("mapping_date") or metadata.get("mapping_date", "")).strip()
+        labels = (row.get("subject_label") or "").strip(), (row.get("object_label") or "").strip()
+        rows.append((offset, Labelled(mapping, *labels, date)))
     return metadata, rows

@@ -37,9 +37,10 @@ METHOD_VERSION = "1"
 """Changes whenever the model's scores change (tokens, weights, views)."""
 
 STOPWORDS = frozenset(
-    "a an and as at be by for from in into is it its of on or other such that the their them this to up use using "
-    "with within etc e g i ie eg via per all any your one".split()
-)
+    {"a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or",
+     "other", "such", "that", "the", "their", "them", "this", "to", "up", "use", "using", "with", "within", "etc",
+     "e", "g", "i", "ie", "eg", "via", "per", "all", "any", "your", "one"}
+)  # fmt: skip
 _SUFFIXES = (
     "isations", "izations", "ications", "ations", "isation", "ization", "ication", "ation", "ments", "ment",
     "ings", "ing", "ions", "ion", "ities", "ity", "ances", "ance", "ences", "ence", "ers", "er", "ies", "ates",
@@ -53,6 +54,8 @@ evidence with a lower weight."""
 COMMON_SHARE, COMMON_MIN = 0.05, 50
 """Character n-grams held by more of the other side's labels than this share (and this number) are left out of the
 n-gram view's dot products."""
+WHOLE_BELOW = 0.6
+"""A label whose n-grams outside the common ones hold less than this norm is compared on all of its n-grams."""
 WORD_SHARE = 0.7
 """The word view's share of the lexical score (the character n-gram view has the rest)."""
 
@@ -155,7 +158,9 @@ class TextModel:
             values.append(math.log((1 + self.documents) / (1 + frequency)) + 1.0)
         return np.asarray(values, dtype=np.float32)
 
-    def _vector(self, terms: Iterable[tuple[str, float]], index: dict[str, int], idf: npt.NDArray[np.float32]) -> dict[int, float]:
+    def _vector(
+        self, terms: Iterable[tuple[str, float]], index: dict[str, int], idf: npt.NDArray[np.float32]
+    ) -> dict[int, float]:
         vector: dict[int, float] = {}
         for term, weight in terms:
             position = index.get(term)
@@ -221,6 +226,9 @@ def _blocks(
     # the cosine over the features kept: identical labels still score 1
     left_norm = _kept_norms(left, common)
     right_norm = _kept_norms(right, common)
+    # a label made of common n-grams only (most of its weight pruned) is compared on all of them, by plain cosine
+    whole = left_norm < WHOLE_BELOW
+    left_norm[whole] = 1.0
     step = max(1, cells // max(width, 1))
     for first in range(0, left.rows, step):
         last = min(left.rows, first + step)
@@ -228,7 +236,7 @@ def _blocks(
         feats = left.indices[lo:hi]
         weights = left.data[lo:hi]
         local = np.repeat(np.arange(last - first, dtype=np.int64), np.diff(left.indptr[first : last + 1]))
-        lengths = np.where(common[feats], 0, starts[feats + 1] - starts[feats])
+        lengths = np.where(common[feats] & ~whole[first + local], 0, starts[feats + 1] - starts[feats])
         total = int(lengths.sum())
         block = np.zeros((last - first) * width, dtype=np.float32)
         if total:
@@ -237,6 +245,7 @@ def _blocks(
             block = np.bincount(cells_at, weights=np.repeat(weights, lengths) * post_data[offsets],
                                 minlength=(last - first) * width).astype(np.float32)  # fmt: skip
         scale = np.outer(left_norm[first:last], right_norm)
+        scale[whole[first:last]] = 1.0
         yield first, last, np.divide(block.reshape(last - first, width), scale, out=np.zeros_like(scale),
                                      where=scale > 0)  # fmt: skip
 
@@ -252,7 +261,9 @@ def cosine_pairs(left: SparseRows, right: SparseRows, pairs: npt.NDArray[np.int6
             continue
         row = right_rows[b]
         lo, hi = left.indptr[a], left.indptr[a + 1]
-        out[number] = sum(row.get(f, 0.0) * v for f, v in zip(left.indices[lo:hi].tolist(), left.data[lo:hi].tolist(), strict=True))
+        out[number] = sum(
+            row.get(f, 0.0) * v for f, v in zip(left.indices[lo:hi].tolist(), left.data[lo:hi].tolist(), strict=True)
+        )
     return out
 
 
@@ -270,8 +281,9 @@ def _pooled(
         last_concept = min(len(left), first_concept + concept_step)
         lo_row, hi_row = np.searchsorted(a.owner, [first_concept, last_concept])
         out = np.zeros((last_concept - first_concept, len(right)), dtype=np.float32)
-        sub = SparseRows(a.indptr[lo_row : hi_row + 1] - a.indptr[lo_row], a.indices[a.indptr[lo_row] : a.indptr[hi_row]],
-                         a.data[a.indptr[lo_row] : a.indptr[hi_row]], a.owner[lo_row:hi_row], a.weight[lo_row:hi_row])  # fmt: skip
+        lo, hi = a.indptr[lo_row], a.indptr[hi_row]
+        sub = SparseRows(a.indptr[lo_row : hi_row + 1] - lo, a.indices[lo:hi], a.data[lo:hi], a.owner[lo_row:hi_row],
+                         a.weight[lo_row:hi_row])  # fmt: skip
         for first, last, block in _blocks(sub, b, model.features(view), max(b.rows, 4_000_000), prune=view == "gram"):
             block = block * b.weight[None, :] * sub.weight[first:last, None]
             by_right = np.zeros((last - first, len(right)), dtype=np.float32)
