@@ -154,7 +154,7 @@ class Candidate:
         """The lexical score, lowered where the occupation contexts have nothing in common."""
         if self.context is None or self.context >= CONTEXT_FLOOR:
             return self.lexical
-        return self.lexical - CONTEXT_PENALTY * (CONTEXT_FLOOR - self.context) / CONTEXT_FLOOR
+        return max(0.0, self.lexical - CONTEXT_PENALTY * (CONTEXT_FLOOR - self.context) / CONTEXT_FLOOR)
 
 
 class _Contexts:

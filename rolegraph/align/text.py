@@ -85,6 +85,29 @@ def words(text: str) -> list[str]:
     return [stem(token) for token in _WORD.findall(text.casefold()) if token not in STOPWORDS]
 
 
+COMPOUND_PART = 4
+"""The shortest part a compound word is split into."""
+_NOT_PARTS = frozenset({"ability", "abilities", "able", "ably", "ible", "ship", "ships", "ness", "less", "ment", "ways",
+                        "over", "wise", "like", "ward", "wards", "inter", "multi", "micro", "electro"})  # fmt: skip
+
+
+def _compounds(tokens: Counter[str]) -> dict[str, tuple[str, str]]:
+    """The words of ``tokens`` that are two other, more frequent words of them written together (scriptwriting is
+    script + writing, where both appear on their own)."""
+    found: dict[str, tuple[str, str]] = {}
+    for token, count in tokens.items():
+        if len(token) < 2 * COMPOUND_PART or not token.isalpha():
+            continue
+        for cut in range(COMPOUND_PART, len(token) - COMPOUND_PART + 1):
+            head, tail = token[:cut], token[cut:]
+            if tail in _NOT_PARTS or head in _NOT_PARTS or head in STOPWORDS:
+                continue
+            if tokens.get(head, 0) > count and tokens.get(tail, 0) > count:
+                found[token] = (head, tail)
+                break
+    return found
+
+
 def char_grams(text: str, n: int = 3) -> list[str]:
     """The character ``n``-grams of each word of ``text`` (padded, so that word starts and ends count)."""
     grams: list[str] = []
@@ -142,14 +165,28 @@ class TextModel:
         self.gram_index: dict[str, int] = {}
         word_df: Counter[str] = Counter()
         gram_df: Counter[str] = Counter()
+        documents = [list(texts) for texts in documents]
+        tokens: Counter[str] = Counter(
+            t for texts in documents for text in texts for t in _WORD.findall(text.casefold())
+        )
+        self.compounds = _compounds(tokens)
         count = 0
         for texts in documents:
             count += 1
-            word_df.update({w for text in texts for w in words(text)})
+            word_df.update({w for text in texts for w in self.words(text)})
             gram_df.update({g for text in texts for g in char_grams(text)})
         self.documents = max(count, 1)
         self.word_idf = self._idf(word_df, self.word_index)
         self.gram_idf = self._idf(gram_df, self.gram_index)
+
+    def words(self, text: str) -> list[str]:
+        """:func:`words`, with the compounds of the corpus split (scriptwriting: script, writing)."""
+        out: list[str] = []
+        for token in _WORD.findall(text.casefold()):
+            if token in STOPWORDS:
+                continue
+            out.extend(stem(part) for part in self.compounds.get(token, (token,)))
+        return out
 
     def _idf(self, df: Counter[str], index: dict[str, int]) -> npt.NDArray[np.float32]:
         values = []
@@ -173,7 +210,7 @@ class TextModel:
         one row per concept of all its labels and its description (lower weight). ``view`` is ``word`` or
         ``gram``."""
         index, idf = (self.word_index, self.word_idf) if view == "word" else (self.gram_index, self.gram_idf)
-        split = words if view == "word" else char_grams
+        split = self.words if view == "word" else char_grams
         indptr, indices, data, owner, weight = [0], [], [], [], []
 
         def add(vector: dict[int, float], concept: int, counts: float) -> None:
