@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -54,6 +55,9 @@ def main() -> None:
     parser.add_argument("--store", required=True, type=Path)
     parser.add_argument("--time-align", action="store_true", help="Also time `rolegraph align` on a copy.")
     parser.add_argument("--top", type=int, default=3, help="Candidates shown per article node and source.")
+    parser.add_argument("--wordllama", action="store_true",
+                        help="Also score the judged pairs with wordllama's static embeddings, where it is importable "
+                             "(not a dependency of rolegraph: install it beside, for the measurement).")  # fmt: skip
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; store {args.store.name}")
 
@@ -124,8 +128,44 @@ def main() -> None:
             text = "; ".join(f"{label} {score:.2f} ({name})" for score, label, name in picks) or "none"
             print(f"  {concept.label} -> {other}: {text}")
 
+    if args.wordllama:
+        _wordllama(JUDGED, {c.iri: c for side in sides.values() for c in side}, bands)
+
     if args.time_align:
         _time_align(args.store, read + scored)
+
+
+def _wordllama(path: Path, concepts: dict[str, Any], tfidf: dict[str, list[str]]) -> None:
+    """Precision by band of wordllama 0.4's cosine on the same judged pairs, next to the TF-IDF model's."""
+    try:
+        import wordllama
+        from wordllama import WordLlama
+    except ImportError:
+        print("\nwordllama: not importable here (install it beside, e.g. pip install --target DIR wordllama)")
+        return
+    model = WordLlama.load(cache_dir=os.path.dirname(wordllama.__file__), disable_download=True)
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter="\t"))
+    started = time.perf_counter()
+    labels = [c.label for c in concepts.values()]
+    model.embed(labels)
+    embed = time.perf_counter() - started
+    bands: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        score = float(model.similarity(row["subject_label"], row["object_label"]))
+        low = max(0.0, min(0.9, int(score * 10) / 10))
+        bands[f"{low:.1f}-{low + 0.1:.1f}"].append(row["judgement"])
+    print(f"\nwordllama 0.4 (256 dimensions, offline): embeds all {len(labels):,} labels in {embed:.1f} s; "
+          "precision on the same judged pairs by its cosine:")  # fmt: skip
+    print(f"{'cosine band':<11} {'pairs':>5} {'closeMatch right (C)':>21} {'some relation right (C/B/R)':>28}")
+    for band in sorted(bands):
+        marks = bands[band]
+        close = sum(m == "C" for m in marks) / len(marks)
+        some = sum(m in "CBR" for m in marks) / len(marks)
+        print(f"{band:<11} {len(marks):>5} {close:>21.2f} {some:>28.2f}")
+    best = [m for band, marks in tfidf.items() if band >= f"{CLOSE:.2f}" for m in marks]
+    if best:
+        print(f"TF-IDF from {CLOSE:.2f}, for comparison: {sum(m == 'C' for m in best) / len(best):.2f} of {len(best)}")
 
 
 def _time_align(store: Path, compute: float) -> None:

@@ -89,6 +89,9 @@ def test_export_lists_hand_made_links_and_import_reads_it_back(store: Path, tmp_
     assert set(computed) <= set(again.read_text(encoding="utf-8").splitlines())  # the round trip keeps each line
     assert run("--store", str(store), "align").returncode == 0
     assert _mappings(store) == {}  # every computed pair is now an imported mapping, and those win
+    removed = run("--store", str(store), "remove", "sssom")
+    assert removed.returncode == 0 and "SSSOM mappings reviewed.sssom.tsv" in removed.stdout
+    assert run("--store", str(store), "align").returncode == 0 and len(_mappings(store)) == len(computed)
 
 
 @pytest.mark.parametrize(
