@@ -8,12 +8,14 @@ import click
 
 from ..errors import InputError
 from .base import _local_store, cli
+from .storage import _index_names
 
 
 def _store_folder(ctx: click.Context, what: str) -> Path:
     path = _local_store(ctx, what)
     if not (path / "CURRENT").exists():
-        raise InputError(f"{path}: no store here. `rolegraph import onet|esco ...` makes one; then {what} aligns it.")
+        raise InputError(f"{path}: no store here, so {what} has nothing to work on. `rolegraph import onet|esco ...` "
+                         "makes one; `rolegraph align` then aligns it.")  # fmt: skip
     return path
 
 
@@ -33,12 +35,16 @@ def align_group(ctx: click.Context, remove: bool) -> None:
     from ..store.database import RoleStore
 
     path = _store_folder(ctx, "`rolegraph align`")
-    with RoleStore.open(path, writable=True) as store:
-        if remove:
+    if remove:
+        with RoleStore.open(path, writable=True) as store:
             removed = remove_alignment(store)
-            click.echo("Removed the alignment." if removed else "No alignment was loaded; nothing to remove.")
-            return
+        if removed:
+            _index_names(path)
+        click.echo("Removed the alignment." if removed else "No alignment was loaded; nothing to remove.")
+        return
+    with RoleStore.open(path, writable=True) as store:
         outcome = align(store)
+    _index_names(path)  # the store's graphs changed: the index of role names follows now, not at the next lookup
     counts = ", ".join(f"{n:,} {name}" for name, n in sorted(outcome.by_predicate.items())) or "none"
     click.echo(f"Aligned: {len(outcome.mappings):,} mappings ({counts}); {outcome.triples:,} triples stored.")
     click.echo(f"Store: {path.resolve()}")
@@ -73,5 +79,6 @@ def import_command(ctx: click.Context, file: Path) -> None:
     path = _store_folder(ctx, "`rolegraph align import`")
     with RoleStore.open(path, writable=True) as store:
         title, count = import_sssom(store, file)
+    _index_names(path)
     click.echo(f"Imported {count:,} mappings as {title}.")
     click.echo(f"Store: {path.resolve()}")
