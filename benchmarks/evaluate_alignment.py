@@ -156,14 +156,14 @@ def _wordllama(path: Path, concepts: dict[str, Any], tfidf: dict[str, list[str]]
         low = max(0.0, min(0.9, int(score * 10) / 10))
         bands[f"{low:.1f}-{low + 0.1:.1f}"].append(row["judgement"])
     print(f"\nwordllama 0.4 (256 dimensions, offline): embeds all {len(labels):,} labels in {embed:.1f} s; "
-          "precision on the same judged pairs by its cosine:")  # fmt: skip
+          "precision on the same judged pairs by its cosine (drawn from the TF-IDF model's candidates):")  # fmt: skip
     print(f"{'cosine band':<11} {'pairs':>5} {'closeMatch right (C)':>21} {'some relation right (C/B/R)':>28}")
     for band in sorted(bands):
         marks = bands[band]
         close = sum(m == "C" for m in marks) / len(marks)
         some = sum(m in "CBR" for m in marks) / len(marks)
         print(f"{band:<11} {len(marks):>5} {close:>21.2f} {some:>28.2f}")
-    best = [m for band, marks in tfidf.items() if band >= f"{CLOSE:.2f}" for m in marks]
+    best = [m for band, marks in tfidf.items() if not band.startswith("<") and band >= f"{CLOSE:.2f}" for m in marks]
     if best:
         print(f"TF-IDF from {CLOSE:.2f}, for comparison: {sum(m == 'C' for m in best) / len(best):.2f} of {len(best)}")
 
