@@ -29,7 +29,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from rolegraph.align.build import _manual_graphs  # noqa: E402
-from rolegraph.align.concepts import CLOSE, RELATED, candidates, choose, manual_pairs, map_concepts, read_concepts  # noqa: E402
+from rolegraph.align.concepts import (  # noqa: E402
+    CLOSE,
+    RELATED,
+    candidates,
+    choose,
+    manual_pairs,
+    map_concepts,
+    read_broader,
+    read_concepts,
+    through_hierarchy,
+)
 from rolegraph.align.mapping import CLOSE_MATCH  # noqa: E402
 from rolegraph.store.database import RoleStore  # noqa: E402
 
@@ -96,6 +106,8 @@ def main() -> None:
     print(f"thresholds: closeMatch from {CLOSE:.2f}; broad/narrow/relatedMatch from {RELATED:.2f}; nothing below")
 
     mappings = map_concepts(sides, manual)
+    with RoleStore.open_for_reading(args.store) as store:
+        mappings += through_hierarchy(mappings, read_broader(store.engine().solutions), manual)
     counts: dict[str, int] = defaultdict(int)
     for mapping in mappings:
         counts[mapping.predicate_name] += 1

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from ..errors import InputError
 from ..model.iris import ID
 from ..store.database import SHIPPED, SOURCE_BASE, RoleStore
-from .concepts import manual_pairs, map_concepts, read_concepts
+from .concepts import manual_pairs, map_concepts, read_broader, read_concepts, through_hierarchy
 from .mapping import ALIGNMENT_SOURCE, MANUAL, MAPPING_PREDICATES, Mapping
 from .sssom import Labelled, parse, write
 from .text import METHOD, METHOD_VERSION
@@ -66,7 +66,8 @@ def concept_stage(manual: set[frozenset[str]]) -> Stage:
     """The stage that maps concepts across the article, ESCO and O*NET (none for a pair ``manual`` relates)."""
 
     def stage(engine: Any, _found: list[Mapping]) -> tuple[list[Mapping], list[Triple]]:
-        return map_concepts(read_concepts(engine.solutions), manual), []
+        mappings = map_concepts(read_concepts(engine.solutions), manual)
+        return mappings + through_hierarchy(mappings, read_broader(engine.solutions), manual), []
 
     return stage
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.iris import ID
-from .mapping import BROAD_MATCH, CLOSE_MATCH, MAPPING_PREDICATES, NARROW_MATCH, RELATED_MATCH, Mapping
+from .mapping import BROAD_MATCH, CLOSE_MATCH, MAPPING_PREDICATES, NARROW_MATCH, RELATED_MATCH, SEMAPV, Mapping
 from .text import METHOD, METHOD_VERSION, Concept, TextModel, top_matches, words
 
 __all__ = [
@@ -34,7 +34,9 @@ __all__ = [
     "choose",
     "manual_pairs",
     "map_concepts",
+    "read_broader",
     "read_concepts",
+    "through_hierarchy",
 ]
 
 CLOSE = 0.95
@@ -45,6 +47,8 @@ CONTEXT_FLOOR = 0.05
 """Occupation contexts less alike than this (cosine of their titles' words) count against a pair."""
 CONTEXT_PENALTY = 0.15
 """What contexts with nothing in common take off a pair's score."""
+CHAINING = SEMAPV + "MappingChaining"
+"""The justification of a mapping inferred from another one and a hierarchy."""
 TOP_K = 3
 """Candidates kept per concept and other source."""
 
@@ -111,9 +115,7 @@ def read_concepts(solutions: Any) -> dict[str, list[Concept]]:
         iri = _value(c)
         if iri in labels:
             titles[iri].add(_value(title))
-    broader: dict[str, list[str]] = defaultdict(list)
-    for c, above in solutions(_BROADER_QUERY):
-        broader[_value(c)].append(_value(above))
+    broader = read_broader(solutions)
     for level in ("dwa/", "iwa/"):  # a work activity is used by the occupations that perform the ones under it
         for iri in [iri for iri in broader if iri.startswith(ID + "onet/" + level)]:
             for above in broader[iri]:
@@ -127,6 +129,34 @@ def read_concepts(solutions: Any) -> dict[str, list[Concept]]:
         alts = tuple(a for a in alternatives.get(iri, {}) if a.casefold() != labels[iri].casefold())
         sides[name].append(Concept(iri, labels[iri], alts, descriptions.get(iri, ""), tuple(sorted(titles[iri]))))
     return sides
+
+
+def read_broader(solutions: Any) -> dict[str, list[str]]:
+    """Each O*NET DWA's and IWA's broader work activities."""
+    broader: dict[str, list[str]] = defaultdict(list)
+    for c, above in solutions(_BROADER_QUERY):
+        broader[_value(c)].append(_value(above))
+    return broader
+
+
+def through_hierarchy(
+    mappings: Sequence[Mapping], broader: dict[str, list[str]], manual: set[frozenset[str]]
+) -> list[Mapping]:
+    """skos:broadMatch to the work activity above an O*NET activity that a concept closely matches (what the
+    hierarchy says), for pairs no mapping relates yet."""
+    taken = {frozenset((m.subject, m.object)) for m in mappings} | manual
+    added: list[Mapping] = []
+    for mapping in mappings:
+        if mapping.predicate != CLOSE_MATCH:
+            continue
+        for above in broader.get(mapping.object, ()):
+            pair = frozenset((mapping.subject, above))
+            if pair in taken:
+                continue
+            taken.add(pair)
+            added.append(Mapping(mapping.subject, BROAD_MATCH, above, mapping.confidence, METHOD, METHOD_VERSION,
+                                 CHAINING))  # fmt: skip
+    return added
 
 
 def manual_pairs(solutions: Any, graphs: Iterable[str]) -> set[frozenset[str]]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rolegraph.align.concepts import CLOSE, RELATED, Candidate, choose, map_concepts
-from rolegraph.align.mapping import BROAD_MATCH, CLOSE_MATCH, EXACT_MATCH, NARROW_MATCH, RELATED_MATCH
+from rolegraph.align.concepts import CHAINING, CLOSE, RELATED, Candidate, choose, map_concepts, through_hierarchy
+from rolegraph.align.mapping import BROAD_MATCH, CLOSE_MATCH, EXACT_MATCH, NARROW_MATCH, RELATED_MATCH, Mapping
 from rolegraph.align.text import Concept
 
 A = "https://w3id.org/rolegraph/id/skill/"
@@ -52,3 +52,14 @@ def test_mappings_never_exact_and_never_where_a_hand_made_link_is() -> None:
     kept = {(m.subject, m.object) for m in map_concepts(_sides(), manual)}
     assert (A + "budget", E + "budgets") not in kept
     assert (A + "orders", E + "supplies") in kept
+
+
+def test_a_close_match_to_an_activity_is_a_broad_match_to_the_one_above() -> None:
+    iwa = "https://w3id.org/rolegraph/id/onet/iwa/4.A.4.c.3.I02"
+    close = Mapping(E + "x", CLOSE_MATCH, N + "y", 0.97, "m", "1")
+    related = Mapping(E + "z", RELATED_MATCH, N + "y", 0.7, "m", "1")
+    added = through_hierarchy([close, related], {N + "y": [iwa]}, set())
+    assert [(m.subject, m.predicate, m.object, m.justification) for m in added] == [
+        (E + "x", BROAD_MATCH, iwa, CHAINING)
+    ]
+    assert through_hierarchy([close], {N + "y": [iwa]}, {frozenset((iwa, E + "x"))}) == []  # hand-made wins
