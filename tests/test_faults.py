@@ -87,7 +87,7 @@ def test_imports_killed_at_random_points_leave_the_store_as_it_was(tmp_path: Pat
     assert after != before
     chooser = random.Random(11)
     outcomes = []
-    for _ in range(10):
+    for _ in range(6):
         process = subprocess.Popen(rolegraph("--store", str(store), "import", "esco", str(esco_release)),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         time.sleep(chooser.uniform(0.2, 0.8) * duration)
@@ -101,7 +101,7 @@ def test_imports_killed_at_random_points_leave_the_store_as_it_was(tmp_path: Pat
             with RoleStore.open(store, writable=True) as opened:
                 opened.remove_source("https://w3id.org/rolegraph/id/source/esco/v9.9")
             assert snapshot(store) == before
-    assert outcomes.count("before") >= 5, outcomes  # most kills land mid-import
+    assert outcomes.count("before") >= 3, outcomes  # most kills land mid-import
     print("outcomes of the kills:", outcomes)
 
 
