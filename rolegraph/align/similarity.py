@@ -33,6 +33,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -231,18 +232,19 @@ def read_roles(engine: QueryEngine) -> RoleData:
     for role, category, node, share in _rows(engine, SHARES):
         if role in known and category and node and share:
             profiles[f"{category} shares"].append((role, node, float(share)))
-    data.profiles = dict(profiles)
+    data.profiles = {name: sorted(entries) for name, entries in profiles.items()}
     titles: dict[str, list[str]] = defaultdict(list)
     descriptions: dict[str, list[str]] = defaultdict(list)
     for role, kind, text in _rows(engine, TEXTS):
         if role in known and text:
             (titles if kind == "title" else descriptions)[role].append(text)
-    data.titles, data.descriptions = dict(titles), dict(descriptions)
+    data.titles = {role: sorted(texts) for role, texts in titles.items()}
+    data.descriptions = {role: sorted(texts) for role, texts in descriptions.items()}
     duties: dict[str, list[str]] = defaultdict(list)
     for role, text in _rows(engine, DUTY_TEXTS):
         if role in known and text:
             duties[role].append(text)
-    data.duties = dict(duties)
+    data.duties = {role: sorted(texts) for role, texts in duties.items()}
     for role, zone in _rows(engine, JOB_ZONES):
         if role in known and zone:
             data.job_zone[role] = int(float(zone))
@@ -294,6 +296,12 @@ def _standardised(entries: list[tuple[str, str, float]]) -> list[tuple[str, str,
     return [(role, f, (value - stats[f][0]) / stats[f][1]) for role, f, value in entries]
 
 
+def _words(texts: Iterable[str], bigrams: bool) -> list[str]:
+    """The tokens of each text (pairs of words never span two texts), in an order that does not depend on the
+    engine's."""
+    return [token for text in sorted(texts) for token in tokens(text, bigrams)]
+
+
 def _facets(data: RoleData, mappings: Sequence[Mapping]) -> _Facets:
     mapped = {m.subject for m in mappings} | {m.object for m in mappings}
     links, _ = _idf_links(data, mapped)
@@ -301,13 +309,9 @@ def _facets(data: RoleData, mappings: Sequence[Mapping]) -> _Facets:
     for name, entries in data.profiles.items():
         values = _standardised(entries) if name.endswith("ratings") else entries
         vectors[name] = SparseRows.build(data.roles, values).normalized()
-    vectors["titles"] = tfidf_rows(data.roles, [tokens(" ; ".join(data.titles.get(r, []))) for r in data.roles])
-    vectors["description"] = tfidf_rows(
-        data.roles, [tokens(" ".join(data.descriptions.get(r, [])), bigrams=False) for r in data.roles]
-    )
-    vectors["duty text"] = tfidf_rows(
-        data.roles, [tokens(" ".join(data.duties.get(r, [])), bigrams=False) for r in data.roles]
-    )
+    vectors["titles"] = tfidf_rows(data.roles, [_words(data.titles.get(r, ()), True) for r in data.roles])
+    vectors["description"] = tfidf_rows(data.roles, [_words(data.descriptions.get(r, ()), False) for r in data.roles])
+    vectors["duty text"] = tfidf_rows(data.roles, [_words(data.duties.get(r, ()), False) for r in data.roles])
     every = [entry for entries in links.values() for entry in entries]
     counterparts: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for m in mappings:
@@ -476,9 +480,9 @@ def _iri(*parts: str) -> str:
 
 
 def similarity_triples(sims: Iterable[RoleSimilarity], method: str = METHOD,
-                       version: str = METHOD_VERSION) -> Iterator[object]:  # fmt: skip
-    """The triples (pyoxigraph) of ``sims``: an rg:RoleSimilarity per pair with its score, rank, method, version
-    and an rg:FacetScore per facet."""
+                       version: str = METHOD_VERSION) -> Iterator[tuple[Any, Any, Any]]:  # fmt: skip
+    """The triples (pyoxigraph subject, predicate, object) of ``sims``: an rg:RoleSimilarity per pair with its
+    score, rank, method and version, and an rg:FacetScore per facet."""
     import pyoxigraph as ox
 
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -489,16 +493,16 @@ def similarity_triples(sims: Iterable[RoleSimilarity], method: str = METHOD,
                                                      "RoleSimilarity", "FacetScore")}  # fmt: skip
     for s in sims:
         node = ox.NamedNode(_iri(s.role, s.other, method))
-        yield ox.Triple(node, rdf_type, p["RoleSimilarity"])
-        yield ox.Triple(node, p["similarityOf"], ox.NamedNode(s.role))
-        yield ox.Triple(node, p["similarTo"], ox.NamedNode(s.other))
-        yield ox.Triple(node, p["similarityScore"], ox.Literal(f"{s.score:.6f}", datatype=decimal))
-        yield ox.Triple(node, p["similarityRank"], ox.Literal(str(s.rank), datatype=integer))
-        yield ox.Triple(node, p["mappingMethod"], ox.Literal(method))
-        yield ox.Triple(node, p["mappingMethodVersion"], ox.Literal(version))
+        yield (node, rdf_type, p["RoleSimilarity"])
+        yield (node, p["similarityOf"], ox.NamedNode(s.role))
+        yield (node, p["similarTo"], ox.NamedNode(s.other))
+        yield (node, p["similarityScore"], ox.Literal(f"{s.score:.6f}", datatype=decimal))
+        yield (node, p["similarityRank"], ox.Literal(str(s.rank), datatype=integer))
+        yield (node, p["mappingMethod"], ox.Literal(method))
+        yield (node, p["mappingMethodVersion"], ox.Literal(version))
         for facet in s.facets:
             part = ox.NamedNode(f"{node.value}/facet/{hashlib.sha256(facet.category.encode()).hexdigest()[:12]}")
-            yield ox.Triple(node, p["facetScore"], part)
-            yield ox.Triple(part, rdf_type, p["FacetScore"])
-            yield ox.Triple(part, p["facet"], ox.Literal(facet.category))
-            yield ox.Triple(part, p["similarityScore"], ox.Literal(f"{facet.score:.6f}", datatype=decimal))
+            yield (node, p["facetScore"], part)
+            yield (part, rdf_type, p["FacetScore"])
+            yield (part, p["facet"], ox.Literal(facet.category))
+            yield (part, p["similarityScore"], ox.Literal(f"{facet.score:.6f}", datatype=decimal))
