@@ -313,7 +313,8 @@ class Jaccard:
 @dataclass
 class FacetCosine:
     """rolegraph align's ranking (:func:`rolegraph.align.similarity.rank_roles`, with no concept mappings): each
-    role's top roles of every source, computed once for all roles; a figure's candidates are taken in its order."""
+    role's 25 best roles of every source, computed once for all roles; a figure's candidates are taken in its
+    order."""
 
     engine: QueryEngine
     name: str = "facet-cosine"
@@ -325,7 +326,7 @@ class FacetCosine:
 
         self.version = f"rolegraph {rolegraph.__version__}, {METHOD} {METHOD_VERSION} (rank_roles, no mappings)"
         ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for s in rank_roles(self.engine, []):
+        for s in rank_roles(self.engine, [], per_source=True):
             ranked[s.role].append((s.rank, s.other))
         self.ranked = {role: [other for _, other in sorted(found)] for role, found in ranked.items()}
 
