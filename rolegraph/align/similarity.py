@@ -61,9 +61,10 @@ __all__ = [
 
 METHOD = "rolegraph-align facet-cosine"
 METHOD_VERSION = "1"
-TOP = 25
-"""Similar roles kept per role."""
-EACH_SOURCE = 5
+TOP = 10
+"""Similar roles kept per role (with the best of each source, about 14 a role: 56,000 for O*NET, ESCO and the
+article, about 600,000 triples stored)."""
+EACH_SOURCE = 3
 """Similar roles kept per role from each source (its own and every other), if not among its :data:`TOP`."""
 
 RG = VOCAB
@@ -518,7 +519,9 @@ def stored_facets(facets: Sequence[FacetScore], most: int = FACETS_STORED) -> tu
 def similarity_triples(sims: Iterable[RoleSimilarity], method: str = METHOD,
                        version: str = METHOD_VERSION) -> Iterator[tuple[Any, Any, Any]]:  # fmt: skip
     """The triples (pyoxigraph subject, predicate, object) of ``sims``: an rg:RoleSimilarity per pair with its
-    score, rank, method and version, and an rg:FacetScore for each of its largest facets (:func:`stored_facets`)."""
+    score, rank, method and version, linked to an rg:FacetScore for each of its largest facets
+    (:func:`stored_facets`). A facet score is a (facet, score to 3 decimals) node that every similarity with that
+    part shares: the store holds a few thousand of them rather than one per similarity and facet."""
     import pyoxigraph as ox
 
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -527,6 +530,8 @@ def similarity_triples(sims: Iterable[RoleSimilarity], method: str = METHOD,
     p = {name: ox.NamedNode(RG + name) for name in ("similarityOf", "similarTo", "similarityScore", "similarityRank",
                                                      "facetScore", "facet", "mappingMethod", "mappingMethodVersion",
                                                      "RoleSimilarity", "FacetScore")}  # fmt: skip
+    method_literal, version_literal = ox.Literal(method), ox.Literal(version)
+    parts: dict[tuple[str, str], Any] = {}
     for s in sims:
         node = ox.NamedNode(_iri(s.role, s.other, method))
         yield (node, rdf_type, p["RoleSimilarity"])
@@ -534,11 +539,14 @@ def similarity_triples(sims: Iterable[RoleSimilarity], method: str = METHOD,
         yield (node, p["similarTo"], ox.NamedNode(s.other))
         yield (node, p["similarityScore"], ox.Literal(f"{s.score:.6f}", datatype=decimal))
         yield (node, p["similarityRank"], ox.Literal(str(s.rank), datatype=integer))
-        yield (node, p["mappingMethod"], ox.Literal(method))
-        yield (node, p["mappingMethodVersion"], ox.Literal(version))
+        yield (node, p["mappingMethod"], method_literal)
+        yield (node, p["mappingMethodVersion"], version_literal)
         for facet in stored_facets(s.facets):
-            part = ox.NamedNode(f"{node.value}/facet/{hashlib.sha256(facet.category.encode()).hexdigest()[:12]}")
+            key = (facet.category, f"{facet.score:.3f}")
+            if (part := parts.get(key)) is None:
+                slug = hashlib.sha256(facet.category.encode()).hexdigest()[:12]
+                part = parts[key] = ox.NamedNode(f"https://w3id.org/rolegraph/id/similarity/facet/{slug}/{key[1]}")
+                yield (part, rdf_type, p["FacetScore"])
+                yield (part, p["facet"], ox.Literal(facet.category))
+                yield (part, p["similarityScore"], ox.Literal(key[1], datatype=decimal))
             yield (node, p["facetScore"], part)
-            yield (part, rdf_type, p["FacetScore"])
-            yield (part, p["facet"], ox.Literal(facet.category))
-            yield (part, p["similarityScore"], ox.Literal(f"{facet.score:.6f}", datatype=decimal))
