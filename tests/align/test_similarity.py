@@ -36,7 +36,7 @@ def top_of(sims: list[RoleSimilarity], role: str) -> list[str]:
 def union_graph(store_path: Path) -> Graph:
     """Every triple of a store's default graph (the union of its current sources), as an rdflib graph."""
     with RoleStore.open(store_path) as store:
-        engine = OxigraphEngine(store.store, store.current_graphs())
+        engine = store.engine()
         answer = engine.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert isinstance(answer, Graph)
     return answer
@@ -171,7 +171,7 @@ def aligned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A store of the shipped graph with the ranking of its roles stored as the alignment source."""
     path = tmp_path_factory.mktemp("aligned") / "store"
     with RoleStore.open(path, writable=True) as store:
-        sims = rank_roles(OxigraphEngine(store.store, store.current_graphs()), [])
+        sims = rank_roles(store.engine(), [])
         store.load_source(ALIGNMENT_SOURCE, "alignment/test", {"title": "alignment", "release": "test"},
                           similarity_triples(sims))  # fmt: skip
     yield path
@@ -180,7 +180,7 @@ def aligned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def test_similar_roles_reads_the_stored_ranking(aligned: Path) -> None:
     producer = URIRef(ID + "role/producer")
     with RoleStore.open(aligned) as store:
-        engine = OxigraphEngine(store.store, store.current_graphs())
+        engine = store.engine()
         stored = similar_roles(engine, producer, limit=3)
     sims = rank_roles(RdflibEngine(load_graph()), [])
     assert [s.iri for s in stored] == top_of(sims, str(producer))[:3]
@@ -192,7 +192,7 @@ def test_similar_roles_reads_the_stored_ranking(aligned: Path) -> None:
 
 def test_the_named_query_reads_the_same_rows_on_rdflib_and_oxigraph(aligned: Path) -> None:
     with RoleStore.open(aligned) as store:
-        oxigraph = OxigraphEngine(store.store, store.current_graphs())
+        oxigraph = store.engine()
         graph = Graph()
         for row in oxigraph.solutions("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"):
             graph.add(tuple(from_oxigraph(t) for t in row))  # type: ignore[arg-type]
@@ -222,7 +222,7 @@ def test_the_named_query_on_virtuoso_equals_the_store(aligned: Path, tmp_path: P
         engine = SparqlHttpEngine.connect(server.sparql)
         role = {"role": URIRef(ID + "role/producer")}
         with RoleStore.open(aligned) as store:
-            expected = select(OxigraphEngine(store.store, store.current_graphs()), "most-similar-roles", role)
+            expected = select(store.engine(), "most-similar-roles", role)
         actual = select(engine, "most-similar-roles", role)
         assert len(expected) > 0 and actual.variables == expected.variables
         assert rows_of(actual) == rows_of(expected)
