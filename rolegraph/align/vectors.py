@@ -69,7 +69,7 @@ _CHUNK = 2048
 """Feature columns made dense at a time in :meth:`SparseRows.gram` (bounds its memory: rows x 2048 x 4 bytes)."""
 _HEAVY = 4096
 """A feature whose holders on both sides make more pairs than this is multiplied densely (BLAS beats pairing)."""
-_PAIRS_AT_ONCE = 4_000_000
+_PAIRS_AT_ONCE = 1_000_000
 """Entry pairs made at a time for the other features (bounds memory: about 40 bytes each)."""
 
 
