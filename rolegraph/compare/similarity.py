@@ -54,16 +54,17 @@ class Similarity:
     method: str = "jaccard"
 
 
-def similar_roles(graph: Graph | QueryEngine, role: URIRef, limit: int | None = None) -> list[Similarity]:
+def similar_roles(
+    graph: Graph | QueryEngine, role: URIRef, limit: int | None = None, stored: bool = True
+) -> list[Similarity]:
     """The roles most similar to ``role``, most similar first; at most ``limit`` of them.
 
-    Reads the stored ranking (``most-similar-roles``) where there is one; otherwise the roles sharing anything with
-    ``role`` by Jaccard (ties by label) from ``rank-similar-roles``. Then asks ``similar-roles`` for the shared nodes
-    of the top ones only.
+    Reads the stored ranking (``most-similar-roles``) where there is one (and ``stored``); otherwise the roles
+    sharing anything with ``role`` by Jaccard (ties by label) from ``rank-similar-roles``. Then asks
+    ``similar-roles`` for the shared nodes of the top ones only.
     """
-    stored = _stored(graph, role, limit)
-    if stored:
-        return stored
+    if stored and (ranked := _stored(graph, role, limit)):
+        return ranked
     top = list(select(graph, "rank-similar-roles", {"role": role}, limit=limit))
     if not top:
         return []

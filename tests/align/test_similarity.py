@@ -188,6 +188,9 @@ def test_similar_roles_reads_the_stored_ranking(aligned: Path) -> None:
     assert sum(f.score for f in stored[0].facets) == pytest.approx(stored[0].score, abs=0.003)  # parts to 3 decimals
     fallback = similar_roles(load_graph(), producer)[0]  # no stored ranking: Jaccard, as before
     assert (fallback.label, fallback.shared, fallback.method) == ("Production Manager", 20, "jaccard")
+    with RoleStore.open(aligned) as store:
+        jaccard = similar_roles(store.engine(), producer, stored=False)[0]
+    assert (jaccard.label, jaccard.shared, jaccard.method) == ("Production Manager", 20, "jaccard")
 
 
 def test_the_named_query_reads_the_same_rows_on_rdflib_and_oxigraph(aligned: Path) -> None:
