@@ -4,7 +4,7 @@ import SSSOM mappings as a source of their own; read every mapping back for expo
 
 A stage is a function ``(engine, mappings) -> (mappings, triples)``: it gets the mappings found so far and returns
 what it adds (mappings, which are written as triples too, and any other triples). :data:`STAGES` runs the concept
-mappings; role similarities can be one more stage.
+mappings, then the role similarities (which use them) and the roles mapped across sources.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ..model.iris import ID
 from ..store.database import SHIPPED, SOURCE_BASE, RoleStore
 from .concepts import manual_pairs, map_concepts, read_broader, read_concepts, through_hierarchy
 from .mapping import ALIGNMENT_SOURCE, MANUAL, MAPPING_PREDICATES, Mapping
+from .similarity import ESCO_NAMESPACE, rank_roles, role_mappings, similarity_triples, source_of
 from .sssom import Labelled, parse, write
 from .text import METHOD, METHOD_VERSION
 
@@ -38,6 +39,7 @@ __all__ = [
     "import_sssom",
     "mapping_triples",
     "remove_alignment",
+    "role_stage",
 ]
 
 RG = "https://w3id.org/rolegraph/vocab#"
@@ -72,7 +74,35 @@ def concept_stage(manual: set[frozenset[str]]) -> Stage:
     return stage
 
 
-STAGES: tuple[Callable[[set[frozenset[str]]], Stage], ...] = (concept_stage,)
+ONET_NAMESPACE = ID + "onet/occupation"
+
+
+def _mapping_order(source: str) -> tuple[int, str]:
+    """Roles of the earlier source are mapped to the later: the article's to ESCO and O*NET, ESCO's to O*NET."""
+    return ({ESCO_NAMESPACE: 1, ONET_NAMESPACE: 2}.get(source, 0), source)
+
+
+def role_stage(manual: set[frozenset[str]]) -> Stage:
+    """The stage that ranks every role's similar roles across all sources (using the concept mappings found
+    before it) and maps each role to its most similar role of every later source (none for a pair ``manual``
+    relates)."""
+
+    def stage(engine: Any, found: list[Mapping]) -> tuple[list[Mapping], list[Triple]]:
+        sims = rank_roles(engine, found)
+        sources = sorted({source_of(s.role) for s in sims} | {source_of(s.other) for s in sims}, key=_mapping_order)
+        roles = [
+            mapping
+            for i, subject in enumerate(sources)
+            for later in sources[i + 1 :]
+            for mapping in role_mappings(sims, subject, later)
+            if frozenset((mapping.subject, mapping.object)) not in manual
+        ]
+        return roles, list(similarity_triples(sims))
+
+    return stage
+
+
+STAGES: tuple[Callable[[set[frozenset[str]]], Stage], ...] = (concept_stage, role_stage)
 """The stages :func:`align` runs, in order, each made from the manual pairs."""
 
 
