@@ -283,8 +283,8 @@ def _skill_groups(
         yield from release_file(release, name)
         for _, row in table(folder / name, ["conceptUri", "preferredLabel", "altLabels"]):
             iri = row["conceptUri"].strip()
-            if not iri or iri in groups:
-                report.skip(f"rows of {name} without a new group IRI")
+            if not iri or not row["preferredLabel"].strip() or iri in groups:
+                report.skip(f"rows of {name} without a group IRI or label, or repeating a group")
                 continue
             yield from group(iri, name)
             yield from _concept_labels(N(iri), row, report, "skill group alternative labels")
@@ -303,12 +303,15 @@ def _skill_groups(
                 report.skip(f"rows of {name} without a group IRI")
                 continue
             iri, term, code = path[-1]
-            if iri not in groups:
+            if iri not in groups and term.strip():
                 yield from group(iri, name)
                 label = " ".join(term.split())
                 yield N(iri), LABEL, L(label, "en")
                 yield N(iri), N(SKOS + "prefLabel"), L(label, "en")
                 yield from texts(N(iri), row, "Description", "Scope note")
+            if iri not in groups:
+                report.skip(f"rows of {name} whose group has no label")
+                continue
             if code and iri not in codes:
                 codes[iri] = code
             if len(path) == 1:
@@ -367,14 +370,19 @@ def _collections(
         if not (folder / name).is_file():
             continue
         node = N(f"{ID}esco/collection/{key}")
-        yield from release_file(release, name)
-        yield node, A, N(SKOS + "Collection")
-        yield node, LABEL, L(label, "en")
-        yield node, N(PROV + "wasDerivedFrom"), file_node(release, name)
+        members: list[str] = []
         for _, row in table(folder / name, ["conceptUri"]):
             iri = row["conceptUri"].strip()
             if iri not in known[kind]:
                 report.skip(f"members of {name} not in {kind}_en.csv")
                 continue
+            members.append(iri)
+        if not members:  # a collection is made only with members
+            continue
+        yield from release_file(release, name)
+        yield node, A, N(SKOS + "Collection")
+        yield node, LABEL, L(label, "en")
+        yield node, N(PROV + "wasDerivedFrom"), file_node(release, name)
+        for iri in members:
             yield from _cited(release, name, node.value, member, iri)
             report.imported[f"members of the {label} collection"] += 1

@@ -182,3 +182,22 @@ def test_the_hierarchy_file_may_leave_out_trailing_empty_cells(tmp_path: Path) -
     list(esco_triples(folder, report))
     assert report.skipped["rows with the wrong number of fields in skillsHierarchy_en.csv"] == 1  # too many fields
     assert report.imported["skill groups"] == 4
+
+
+def test_a_group_without_a_label_and_a_collection_without_known_members_are_left_out(tmp_path: Path) -> None:
+    folder = tmp_path / "v9"
+    shutil.copytree(ESCO, folder)
+    with (folder / "skillGroups_en.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f"SkillGroup,{SKILL}g-unnamed,  ,,,released,,,,,S8\n")
+    (folder / "greenSkillsCollection_en.csv").write_text(
+        "conceptType,conceptUri,preferredLabel\nKnowledgeSkillCompetence,http://data.europa.eu/esco/skill/nowhere,x\n",
+        encoding="utf-8",
+    )
+    report = ImportReport("ESCO", "v9")
+    store = ox.Store()
+    store.extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in esco_triples(folder, report))
+    assert report.skipped["rows of skillGroups_en.csv without a group IRI or label, or repeating a group"] == 1
+    assert report.skipped["members of greenSkillsCollection_en.csv not in skills_en.csv"] == 1
+    assert objects(store, SKILL + "g-unnamed", RDFS + "label") == set()
+    assert rows(store, f"SELECT ?p WHERE {{ <{ID}esco/collection/green> ?p ?o }}") == set()
+    assert report.imported["skill groups"] == 4
