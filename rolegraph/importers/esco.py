@@ -11,15 +11,28 @@ rdf:Statement derived from the file it was read from (occupationSkillRelations.c
 dcterms:isPartOf the release), the same citation model as O*NET's links. The release's occupations_en.csv has a
 file node too: an occupation's alternative titles and description cite it, as O*NET's cite Alternate Titles.txt and
 Occupation Data.txt.
+
+The skill pillar (each file optional; what is missing is reported): skill groups (skillGroups_en.csv, and the groups
+skillsHierarchy_en.csv adds) are esco:SkillGroup and skos:Concept in ESCO's skill scheme (skos:inScheme, the top
+level skos:topConceptOf it), with labels, skos:notation (the hierarchy's code), description and scope note, each
+prov:wasDerivedFrom the file that describes it. A skill or group is skos:broader the broader skill or group of
+broaderRelationsSkillPillar.csv and of skillsHierarchy_en.csv's levels. skillSkillRelations.csv: the original skill
+esco:relatedEssentialSkill or esco:relatedOptionalSkill the related one (ESCO's predicates, for skills as for
+occupations) and skos:related it (rolegraph's link between two skills). The collections (transversal, digital,
+DigComp, green, language and research skills, research occupations) are skos:Collection nodes, labelled, with a
+skos:member per skill or occupation listed. Each broader, related and member link has an rdf:Statement derived from
+the file it was read from; rows naming concepts the release does not list are skipped and counted.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
 
 from ..errors import InputError
 from .onet import (
@@ -48,7 +61,24 @@ __all__ = ["REQUIRED_FILES", "check_folder", "esco_release", "esco_triples"]
 ESCO = "http://data.europa.eu/esco/model#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 REQUIRED_FILES = ("occupations_en.csv", "skills_en.csv", "occupationSkillRelations.csv")
-OPTIONAL_FILES = ("ISCOGroups_en.csv", "broaderRelationsOccPillar.csv")
+SKILL_PILLAR_FILES = (
+    "skillGroups_en.csv", "skillsHierarchy_en.csv", "broaderRelationsSkillPillar.csv", "skillSkillRelations.csv",
+)  # fmt: skip
+COLLECTIONS = (
+    ("transversalSkillsCollection_en.csv", "transversal", "ESCO transversal skills and competences", "skills"),
+    ("digitalSkillsCollection_en.csv", "digital", "ESCO digital skills", "skills"),
+    ("digCompSkillsCollection_en.csv", "digcomp", "ESCO DigComp skills", "skills"),
+    ("greenSkillsCollection_en.csv", "green", "ESCO green skills", "skills"),
+    ("languageSkillsCollection_en.csv", "language", "ESCO language skills", "skills"),
+    ("researchSkillsCollection_en.csv", "research-skills", "ESCO research skills", "skills"),
+    ("researchOccupationsCollection_en.csv", "research-occupations", "ESCO research occupations", "occupations"),
+)
+"""Each collection file, the key of its node's IRI, its label and what its members are."""
+OPTIONAL_FILES = (
+    "ISCOGroups_en.csv", "broaderRelationsOccPillar.csv", *SKILL_PILLAR_FILES, *(c[0] for c in COLLECTIONS),
+)  # fmt: skip
+SKILL_SCHEME = "http://data.europa.eu/esco/concept-scheme/skills"
+HIERARCHY_LEVELS = 4
 
 
 RENAMED_IN_V1_2 = (
@@ -210,3 +240,149 @@ def esco_triples(folder: Path, report: ImportReport, *, strict: bool = False) ->
         for _, row in table(_file(folder, "broaderRelationsOccPillar.csv"), ["conceptUri", "broaderUri"]):
             yield N(row["conceptUri"].strip()), BROADER, N(row["broaderUri"].strip())
             report.imported["broader relations"] += 1
+    groups: set[str] = set()
+    yield from _skill_groups(folder, release, table, report, groups)
+    yield from _skill_links(folder, release, table, report, skills, groups)
+    yield from _collections(folder, release, table, report, {"skills": skills, "occupations": occupations})
+
+
+Table = Callable[..., Iterator[tuple[int, dict[str, str]]]]
+
+
+def _cited(release: ox.NamedNode, name: str, subject: str, predicate: ox.NamedNode, obj: str) -> Iterator[Triple]:
+    """The link and its statement, derived from file ``name`` of ``release``."""
+    yield N(subject), predicate, N(obj)
+    yield from _statement(N(subject), predicate, N(obj), file_node(release, name), [])
+
+
+def _skill_groups(
+    folder: Path, release: ox.NamedNode, table: Table, report: ImportReport, groups: set[str]
+) -> Iterator[Triple]:
+    """The skill groups of skillGroups_en.csv and skillsHierarchy_en.csv (the hierarchy's codes and the groups only
+    it lists), and the hierarchy's broader links between levels; ``groups`` receives their IRIs."""
+    scheme = N(SKILL_SCHEME)
+
+    def group(iri: str, origin: str) -> Iterator[Triple]:
+        node = N(iri)
+        yield node, A, N(ESCO + "SkillGroup")
+        yield node, A, N(SKOS + "Concept")
+        yield node, N(SKOS + "inScheme"), scheme
+        yield node, N(PROV + "wasDerivedFrom"), file_node(release, origin)
+        groups.add(iri)
+        report.imported["skill groups"] += 1
+
+    def texts(node: ox.NamedNode, row: dict[str, str], description: str, note: str) -> Iterator[Triple]:
+        if row.get(description, "").strip():
+            yield node, DESCRIPTION, L(row[description].strip(), "en")
+        if row.get(note, "").strip():
+            yield node, N(SKOS + "scopeNote"), L(row[note].strip(), "en")
+
+    codes: dict[str, str] = {}
+    name = "skillGroups_en.csv"
+    if (folder / name).is_file():
+        yield from release_file(release, name)
+        for _, row in table(folder / name, ["conceptUri", "preferredLabel", "altLabels"]):
+            iri = row["conceptUri"].strip()
+            if not iri or not row["preferredLabel"].strip() or iri in groups:
+                report.skip(f"rows of {name} without a group IRI or label, or repeating a group")
+                continue
+            yield from group(iri, name)
+            yield from _concept_labels(N(iri), row, report, "skill group alternative labels")
+            yield from texts(N(iri), row, "description", "scopeNote")
+            if row.get("code", "").strip():
+                codes[iri] = row["code"].strip()
+    name = "skillsHierarchy_en.csv"
+    if (folder / name).is_file():
+        yield from release_file(release, name)
+        levels = [(f"Level {n} URI", f"Level {n} preferred term", f"Level {n} code") for n in range(HIERARCHY_LEVELS)]
+        # The file leaves out a row's trailing empty cells (a level 0 row has 11 fields of 14).
+        columns = [column for level in levels for column in level]
+        for _, row in table(folder / name, columns, short_rows=True):
+            path = [(row[uri].strip(), row[term], row[code].strip()) for uri, term, code in levels if row[uri].strip()]
+            if not path:
+                report.skip(f"rows of {name} without a group IRI")
+                continue
+            iri, term, code = path[-1]
+            if iri not in groups and term.strip():
+                yield from group(iri, name)
+                label = " ".join(term.split())
+                yield N(iri), LABEL, L(label, "en")
+                yield N(iri), N(SKOS + "prefLabel"), L(label, "en")
+                yield from texts(N(iri), row, "Description", "Scope note")
+            if iri not in groups:
+                report.skip(f"rows of {name} whose group has no label")
+                continue
+            if code and iri not in codes:
+                codes[iri] = code
+            if len(path) == 1:
+                yield N(iri), N(SKOS + "topConceptOf"), scheme
+                yield scheme, N(SKOS + "hasTopConcept"), N(iri)
+            else:
+                yield from _cited(release, name, iri, BROADER, path[-2][0])
+                report.imported["skill hierarchy broader links"] += 1
+    for iri, code in codes.items():
+        yield N(iri), NOTATION, L(code)
+    if groups:
+        yield scheme, A, N(SKOS + "ConceptScheme")
+        yield scheme, LABEL, L("ESCO skills", "en")
+        yield scheme, N(PROV + "wasDerivedFrom"), release
+
+
+def _skill_links(
+    folder: Path, release: ox.NamedNode, table: Table, report: ImportReport, skills: set[str], groups: set[str]
+) -> Iterator[Triple]:
+    """The skill pillar's broader links (skill or group to skill or group) and the skill-skill relations."""
+    known = skills | groups
+    name = _file(folder, "broaderRelationsSkillPillar.csv").name
+    if (folder / name).is_file():
+        yield from release_file(release, name)
+        for _, row in table(folder / name, ["conceptUri", "broaderUri"]):
+            concept, broader = row["conceptUri"].strip(), row["broaderUri"].strip()
+            if concept not in known or broader not in known:
+                report.skip(f"broader relations of {name} to skills or groups the release does not list")
+                continue
+            yield from _cited(release, name, concept, BROADER, broader)
+            report.imported["skill pillar broader links"] += 1
+    name = _file(folder, "skillSkillRelations.csv").name
+    if (folder / name).is_file():
+        yield from release_file(release, name)
+        for _, row in table(folder / name, ["originalSkillUri", "relationType", "relatedSkillUri"]):
+            original, related = row["originalSkillUri"].strip(), row["relatedSkillUri"].strip()
+            kind = row["relationType"].strip()
+            if original not in skills or related not in skills:
+                report.skip(f"relations of {name} to skills not in skills_en.csv")
+                continue
+            if kind not in ("essential", "optional"):
+                report.skip(f"relations of {name} that are neither essential nor optional")
+                continue
+            predicate = ESCO + ("relatedEssentialSkill" if kind == "essential" else "relatedOptionalSkill")
+            yield N(original), N(predicate), N(related)  # cited by the statement of skos:related, from the same row
+            yield from _cited(release, name, original, N(SKOS + "related"), related)
+            report.imported[f"{kind} skill-skill relations"] += 1
+
+
+def _collections(
+    folder: Path, release: ox.NamedNode, table: Table, report: ImportReport, known: dict[str, set[str]]
+) -> Iterator[Triple]:
+    """A skos:Collection per collection file, with a skos:member per skill or occupation it lists."""
+    member = N(SKOS + "member")
+    for name, key, label, kind in COLLECTIONS:
+        if not (folder / name).is_file():
+            continue
+        node = N(f"{ID}esco/collection/{key}")
+        members: list[str] = []
+        for _, row in table(folder / name, ["conceptUri"]):
+            iri = row["conceptUri"].strip()
+            if iri not in known[kind]:
+                report.skip(f"members of {name} not in {kind}_en.csv")
+                continue
+            members.append(iri)
+        if not members:  # a collection is made only with members
+            continue
+        yield from release_file(release, name)
+        yield node, A, N(SKOS + "Collection")
+        yield node, LABEL, L(label, "en")
+        yield node, N(PROV + "wasDerivedFrom"), file_node(release, name)
+        for iri in members:
+            yield from _cited(release, name, node.value, member, iri)
+            report.imported[f"members of the {label} collection"] += 1

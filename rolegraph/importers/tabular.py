@@ -47,11 +47,19 @@ class Table:
 
 
 def read_table(
-    path: Path, required: Sequence[str], *, delimiter: str, report: ImportReport, strict: bool = False
+    path: Path,
+    required: Sequence[str],
+    *,
+    delimiter: str,
+    report: ImportReport,
+    strict: bool = False,
+    short_rows: bool = False,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of ``path`` by column name. Columns may come in any order and extra ones are ignored; blank lines are
     skipped; a row with the wrong number of fields raises :class:`RowError` when ``strict``, else it is counted in
-    ``report`` and skipped. A missing required column or a file that is not UTF-8 is an :class:`InputError`."""
+    ``report`` and skipped. With ``short_rows``, a row with fewer fields than the header has its last columns empty
+    (a file written without trailing empty cells). A missing required column or a file that is not UTF-8 is an
+    :class:`InputError`."""
     check_regular_file(path)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -100,6 +108,8 @@ def read_table(
                 report.progress(path.name, count)
             if not row or all(not cell.strip() for cell in row):
                 continue
+            if short_rows and len(row) < len(header):
+                row += [""] * (len(header) - len(row))
             if len(row) != len(header):
                 if strict:
                     raise RowError(path, line, None, f"{len(row)} fields where the header has {len(header)}")

@@ -75,7 +75,8 @@ def test_esco_folders_are_told_by_their_own_release(tmp_path: Path) -> None:
     store = tmp_path / "store"
     v12 = tmp_path / "download"  # no version in the name: the file names tell v1.2
     shutil.copytree(DATA / "esco-mini", v12)
-    (v12 / "occupationSkillRelations.csv").rename(v12 / "occupationSkillRelations_en.csv")
+    for name in ("occupationSkillRelations.csv", "broaderRelationsSkillPillar.csv", "skillSkillRelations.csv"):
+        (v12 / name).rename(v12 / name.replace(".csv", "_en.csv"))
     (v12 / "skills_en.csv").rename(tmp_path / "skills_en.csv")
     done = run(store, "import", "esco", str(v12))
     assert done.returncode == 2 and "missing skills_en.csv (expected occupations_en.csv, skills_en.csv, " \
@@ -94,7 +95,8 @@ def test_esco_folders_are_told_by_their_own_release(tmp_path: Path) -> None:
     shutil.copy(DATA / "esco-mini" / "occupationSkillRelations.csv", named)
     done = run(store, "import", "esco", str(named), "--release", "v1.2.0")
     assert done.returncode == 2 and "mixes files of two ESCO releases: occupationSkillRelations.csv (named as in " \
-        "v1.1) and occupationSkillRelations_en.csv (named as in v1.2)" in done.stderr  # fmt: skip
+        "v1.1) and occupationSkillRelations_en.csv, broaderRelationsSkillPillar_en.csv, skillSkillRelations_en.csv " \
+        "(named as in v1.2)" in done.stderr  # fmt: skip
 
 
 def test_strict_import_stops_at_the_bad_row_and_keeps_the_store(tmp_path: Path) -> None:

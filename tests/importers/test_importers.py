@@ -14,7 +14,7 @@ from rdflib import URIRef
 import rolegraph
 from rolegraph.errors import InputError
 from rolegraph.importers.crosswalk import crosswalk_triples, detect_layout
-from rolegraph.importers.esco import esco_triples
+from rolegraph.importers.esco import RENAMED_IN_V1_2, esco_triples
 from rolegraph.importers.onet import onet_release, onet_triples
 from rolegraph.importers.report import ImportReport
 from rolegraph.importers.tabular import RowError
@@ -298,11 +298,15 @@ def test_unknown_crosswalk_layout_lists_the_known_ones(tmp_path: Path) -> None:
 
 def test_esco_v12_file_names_with_the_en_suffix(tmp_path: Path) -> None:
     folder = copy_release(ESCO, tmp_path)
-    (folder / "occupationSkillRelations.csv").rename(folder / "occupationSkillRelations_en.csv")
+    for name in RENAMED_IN_V1_2:
+        if (folder / name).is_file():
+            (folder / name).rename(folder / name.replace(".csv", "_en.csv"))
     report = ImportReport("ESCO", "v1.2.0")
     list(esco_triples(folder, report))
     assert report.imported["essential skill relations"] == 4
-    assert "occupationSkillRelations_en.csv" in report.files_read
+    assert report.imported["essential skill-skill relations"] == 1
+    assert report.imported["skill pillar broader links"] == 5
+    assert {"occupationSkillRelations_en.csv", "skillSkillRelations_en.csv"} <= set(report.files_read)
 
 
 def test_the_citation_queries_name_the_release_and_the_file(mini_store: Path) -> None:

@@ -58,9 +58,57 @@ def test_counts_match_the_files(g: RoleGraph) -> None:
     occupations = {row["conceptUri"] for row in esco_rows("occupations_en.csv")}
     relations = [row for row in esco_rows("occupationSkillRelations.csv") if row["occupationUri"] in occupations]
     assert len(relations) == 123_855 - 67
-    essential = count(g, "?o <http://data.europa.eu/esco/model#relatedEssentialSkill> ?s")
-    optional = count(g, "?o <http://data.europa.eu/esco/model#relatedOptionalSkill> ?s")
+    occupation = "?o a <http://data.europa.eu/esco/model#Occupation> . "  # skills have essential skills too
+    essential = count(g, occupation + "?o <http://data.europa.eu/esco/model#relatedEssentialSkill> ?s")
+    optional = count(g, occupation + "?o <http://data.europa.eu/esco/model#relatedOptionalSkill> ?s")
     assert essential + optional == len(relations)
+
+
+def test_the_skill_pillar_matches_the_files(g: RoleGraph) -> None:
+    from rolegraph.importers.esco import COLLECTIONS
+
+    prefixes = (
+        "PREFIX esco: <http://data.europa.eu/esco/model#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX prov: <http://www.w3.org/ns/prov#> "
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+    )
+
+    def counted(where: str) -> int:
+        answer = g.engine.execute(f"{prefixes} SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        return int(next(iter(answer)).n)  # type: ignore[arg-type, call-overload]
+
+    skills = {row["conceptUri"].strip() for row in esco_rows("skills_en.csv")}
+    groups = {row["conceptUri"].strip() for row in esco_rows("skillGroups_en.csv")}
+    hierarchy: set[tuple[str, str]] = set()
+    for row in esco_rows("skillsHierarchy_en.csv"):  # rows leave out trailing empty cells: DictReader gives None
+        path = [uri for n in range(4) if (uri := (row.get(f"Level {n} URI") or "").strip())]
+        groups |= set(path)
+        if len(path) > 1:
+            hierarchy.add((path[-1], path[-2]))
+    assert counted("?c a esco:SkillGroup , skos:Concept") == len(groups) == 647
+    known = skills | groups
+    pillar = {
+        (row["conceptUri"].strip(), row["broaderUri"].strip()) for row in esco_rows("broaderRelationsSkillPillar.csv")
+    }
+    pillar = {(c, b) for c, b in pillar if c in known and b in known}
+    assert counted("?s skos:broader ?o . { ?s a esco:Skill } UNION { ?s a esco:SkillGroup }") == len(pillar | hierarchy)
+    for name, links in (("broaderRelationsSkillPillar.csv", pillar), ("skillsHierarchy_en.csv", hierarchy)):
+        cited = f'?st rdf:predicate skos:broader ; prov:wasDerivedFrom ?f . ?f dcterms:title "{name}"'
+        assert counted(cited) == len(links) > 0
+    relations: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in esco_rows("skillSkillRelations.csv"):
+        pair = (row["originalSkillUri"].strip(), row["relatedSkillUri"].strip())
+        if pair[0] in skills and pair[1] in skills:
+            relations[row["relationType"].strip()].add(pair)
+    assert counted("?s esco:relatedEssentialSkill ?o . ?s a esco:Skill") == len(relations["essential"]) > 0
+    assert counted("?s esco:relatedOptionalSkill ?o . ?s a esco:Skill") == len(relations["optional"]) > 0
+    assert counted("?s skos:related ?o") == len(relations["essential"] | relations["optional"])
+    occupations = {row["conceptUri"].strip() for row in esco_rows("occupations_en.csv")}
+    for name, key, _, kind in COLLECTIONS:
+        members = {row["conceptUri"].strip() for row in esco_rows(name)}
+        members &= skills if kind == "skills" else occupations
+        collection = f"<https://w3id.org/rolegraph/id/esco/collection/{key}>"
+        assert counted(f"{collection} a skos:Collection ; skos:member ?m") == len(members) > 0, name
 
 
 def test_esco_comparison_matches_the_csv(g: RoleGraph) -> None:
