@@ -111,13 +111,14 @@ def _fit(widths: list[int], floors: list[int], width: int) -> list[int]:
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int | None = None) -> str:
-    """An aligned plain-text table; with ``width``, cells wrap at word boundaries so that lines fit in it (a word
-    longer than its column, such as an IRI, is kept whole)."""
+    """An aligned plain-text table; with ``width``, cells and headers wrap at word boundaries so that lines fit in
+    it (a word longer than its column, such as an IRI, is kept whole)."""
     headers = [clean(h) for h in headers]
     cells = [[clean(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     if width is not None:
-        floors = [max([len(h)] + [len(word) for r in cells for word in r[i].split()]) for i, h in enumerate(headers)]
+        rows_and_header = [headers, *cells]
+        floors = [max(len(word) for r in rows_and_header for word in [*r[i].split(), ""]) for i in range(len(headers))]
         widths = _fit(widths, floors, width)
 
     def lines_of(row: Sequence[str]) -> list[str]:
@@ -132,7 +133,7 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int
             for n in range(max(len(column) for column in wrapped))
         ]
 
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines = lines_of(headers)  # a header wraps at words too (Only Industrial Production Managers)
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
         lines += lines_of(row)
