@@ -41,6 +41,10 @@ PAIRS = [
 """The compared roles: ESCO's performance production manager, the article's Production Manager and ESCO's video and
 motion picture producer, each against O*NET's Producers and Directors."""
 
+MAX_DEGREE = 4
+"""The most mappings a generated node of the larger side of a category takes part in (an alignment keeps a few best
+candidates per node); the nodes of the smaller side (O*NET's 35 skills against ESCO's 13,000) take hundreds each."""
+
 NODES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX rg: <https://w3id.org/rolegraph/vocab#>
@@ -92,10 +96,22 @@ def mappings(store: RoleStore, count: int, seed: int = 15) -> list[tuple[str, st
                 if x != y:
                     found[(x, y)] = (rng.choice(MAPPING_PREDICATES[:4]), round(rng.uniform(0.5, 0.99), 2))
     categories = [c for c, sides in by_category.items() if sum(bool(v) for v in sides.values()) >= 2]
-    while len(found) < count:
+    degree: dict[str, int] = defaultdict(int)
+    for x, y in found:
+        degree[x] += 1
+        degree[y] += 1
+    attempts = 0
+    while len(found) < count and attempts < 50 * count:
+        attempts += 1
         sides = by_category[rng.choice(categories)]
         left, right = rng.sample([s for s in sides if sides[s]], 2)
+        if len(sides[left]) < len(sides[right]):
+            left, right = right, left
         x, y = rng.choice(sides[left]), rng.choice(sides[right])
+        if degree[x] >= MAX_DEGREE or (x, y) in found:
+            continue  # a few candidates for each node of the larger side; the smaller side's nodes take many
+        degree[x] += 1
+        degree[y] += 1
         found[(x, y)] = (rng.choice([CLOSE_MATCH, CLOSE_MATCH, RELATED_MATCH, *MAPPING_PREDICATES[1:3]]),
                          round(rng.uniform(0.5, 0.99), 2))  # fmt: skip
     return [(x, p, y, c) for (x, y), (p, c) in list(found.items())[:count]]
@@ -125,9 +141,10 @@ def main() -> int:
     parser.add_argument("--store", required=True, type=Path, help="a store with O*NET and ESCO (only read)")
     parser.add_argument("--mappings", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="make the copy here and keep it (to look at it afterwards)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-matches-") as folder:
-        copy = Path(folder) / "store"
+        copy = args.keep or Path(folder) / "store"
         shutil.copytree(args.store, copy)
         python = [sys.executable]
         floor = seconds([*python, "-c", "pass"], args.rounds)

@@ -2,8 +2,9 @@
 the pairing of nodes of different roles by their best mappings.
 
 A mapping is read from either end: ``a skos:broadMatch b`` is ``b skos:narrowMatch a`` seen from ``b``. Its score is
-the confidence of the alignment's ``rg:Mapping`` record, or 1.0 for a hand-made link (ontology/links/), which has
-none. Close, exact, broad and narrow matches count as matched; related matches are shown but never counted.
+the confidence of the alignment's ``rg:Mapping`` record (the highest, when several methods describe it), or 1.0 for a
+hand-made link (ontology/links/), which has none. Close, exact, broad and narrow matches count as matched; related
+matches are shown but never counted.
 
 >>> links = {("a", "b"): MatchLink("a", "b", "closeMatch", 0.9, "tfidf"),
 ...          ("b", "a"): MatchLink("b", "a", "closeMatch", 0.9, "tfidf"),
@@ -66,24 +67,29 @@ def read_links(graph: Graph | QueryEngine, nodes: Iterable[str]) -> dict[tuple[s
     if not wanted:
         return found
     among = set(wanted)
+    asserted: set[tuple[str, str, str]] = set()
+    recorded: dict[tuple[str, str, str], tuple[float, str]] = {}
     for row in select(graph, "matched-nodes", {"node": [light_iri(n) for n in wanted]}):
-        node, match = str(row.node), str(row.match)
-        if match not in among:
+        key = (str(row.node), str(row.match), str(row.relation))
+        if key[1] not in among:
             continue
-        relation = str(row.relation)
-        if str(row.direction) == "inverse":
-            relation = _INVERSE.get(relation, relation)
         if row.confidence is None:
-            score, origin = 1.0, HAND_MADE
-        else:
-            try:
-                score = float(str(row.confidence))
-            except ValueError:
-                continue
-            origin = str(row.method) if row.method is not None else "alignment"
-        link = MatchLink(node, match, relation, min(max(score, 0.0), 1.0), origin)
-        if (node, match) not in found or link.rank() < found[(node, match)].rank():
-            found[(node, match)] = link
+            asserted.add(key)
+            continue
+        try:
+            score = min(max(float(str(row.confidence)), 0.0), 1.0)
+        except ValueError:
+            continue
+        origin = str(row.method) if row.method is not None else "alignment"
+        if key not in recorded or (-score, origin) < (-recorded[key][0], recorded[key][1]):
+            recorded[key] = (score, origin)
+    for node, match, relation in asserted:
+        score, origin = recorded.get((node, match, relation), (1.0, HAND_MADE))
+        for link in (MatchLink(node, match, relation, score, origin),
+                     _flipped(MatchLink(node, match, relation, score, origin))):  # fmt: skip
+            pair = (link.node, link.match)
+            if pair not in found or link.rank() < found[pair].rank():
+                found[pair] = link
     return found
 
 
