@@ -64,6 +64,7 @@ def bindings(roles: int) -> dict[str, dict[str, Any]]:
         "compare": {"role": [r[0], r[1]]},
         "education-requirements": {"role": r[0]},
         "link-weights": {"role": [r[0], r[1]]},
+        "most-similar-roles": {"role": r[0]},
         "list-roles": {"profiledOnly": Literal(True)},
         "node-details": {"node": URIRef(BASE + "salary/0")},
         "node-matches": {"node": [URIRef(BASE + "skill/0"), URIRef(BASE + "skill/1")]},

@@ -36,6 +36,14 @@ HAVE_RELEASES = ONET_RELEASE.is_dir() and ESCO_RELEASE.is_dir() and CROSSWALK_FI
 NO_RELEASES = f"the real releases are not at {SHARED / 'data'} (../shared is absent)"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (README's test command runs two workers) every test that uses the real releases' store goes
+    to one worker, so that the store is built once, while the other worker runs the rest."""
+    for item in items:
+        if "real_store" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("real-releases"))
+
+
 @pytest.fixture(scope="session")
 def graph() -> Graph:
     """The shipped graph (vocabulary, data, links). Tests must not modify it."""

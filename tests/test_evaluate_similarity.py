@@ -153,18 +153,31 @@ def test_end_to_end_on_the_fixture_releases(store_without_crosswalk: Path) -> No
     assert done.returncode == 0, done.stdout + done.stderr
     rows = {line.split("  ")[0]: line.split() for line in done.stdout.splitlines()}
     # 27-2012.00 (rated) lists 11-3051.00, which shares a skill with it, and 99-9999.00, which is no occupation.
-    assert rows["O*NET: recall@10 of Related Occupations (Primary)"][-3:] == ["1", "1.000", "1.000"]
-    # p1's crosswalk code 27-2012.00 shares no node with it: exact-node Jaccard cannot rank across sources.
-    assert rows["ESCO -> O*NET: crosswalk code in top 5 (hit@5)"][-3:] == ["1", "1.000", "0.000"]
-    assert rows["ESCO -> O*NET: crosswalk code at top 1 (hit@1)"][-3:] == ["1", "1.000", "0.000"]
+    assert rows["figure"][-2:] == ["facet-cosine", "jaccard"]  # over, best, then a column per method
+    assert rows["O*NET: recall@10 of Related Occupations (Primary)"][-4:] == ["1", "1.000", "1.000", "1.000"]
+    # p1's crosswalk code 27-2012.00 shares no node with it: exact-node Jaccard cannot rank across sources; the
+    # titles can ("video and motion picture producer", O*NET's alternate title "Producer").
+    assert rows["ESCO -> O*NET: crosswalk code in top 5 (hit@5)"][-4:] == ["1", "1.000", "1.000", "0.000"]
+    assert rows["ESCO -> O*NET: crosswalk code at top 1 (hit@1)"][-4:] == ["1", "1.000", "1.000", "0.000"]
     # p1 and p3 (ISCO 2654) share nothing; each shares a skill with p2 (1431) only. Best: one of ten places for each.
-    assert rows["ESCO: share of top 10 in the same ISCO-08 unit group"][-3:] == ["3", "0.067", "0.000"]
+    assert rows["ESCO: share of top 10 in the same ISCO-08 unit group"][-4:] == ["3", "0.067", "0.067", "0.000"]
     assert "equals the library's" in done.stdout and "cores" in done.stdout.splitlines()[0]
     assert "0 / 1 / 0" in done.stdout
 
 
+def test_one_half_of_the_queries(store_without_crosswalk: Path) -> None:
+    done = run("--store", str(store_without_crosswalk), *KEYS, "--half", "held-out", "--method", "facet-cosine")
+    assert done.returncode == 0, done.stderr
+    everything = run("--store", str(store_without_crosswalk), *KEYS, "--method", "facet-cosine")
+    over = lambda out: [line.split()[-3] for line in out.splitlines() if line.startswith(("O*NET:", "ESCO"))]  # noqa: E731
+    assert "queries: held-out" in done.stdout
+    assert all(int(h) <= int(a) for h, a in zip(over(done.stdout), over(everything.stdout), strict=True))
+    assert over(done.stdout) != over(everything.stdout)
+
+
 def test_sample(store_without_crosswalk: Path) -> None:
-    done = run("--store", str(store_without_crosswalk), *KEYS, "--sample", "2", "--seed", "3", "--verify", "0")
+    done = run("--store", str(store_without_crosswalk), *KEYS, "--sample", "2", "--seed", "3", "--verify", "0",
+               "--method", "jaccard")  # fmt: skip
     assert done.returncode == 0, done.stderr
     line = next(line for line in done.stdout.splitlines() if line.startswith("ESCO: share"))
     assert line.split()[-3] == "2"

@@ -74,7 +74,15 @@ def esco_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return big_esco(tmp_path_factory.mktemp("big-esco") / "v9.9")
 
 
-def test_imports_killed_at_random_points_leave_the_store_as_it_was(tmp_path: Path, esco_release: Path) -> None:
+@pytest.fixture(scope="module")
+def killed_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A third of :func:`esco_release`: each kill and each look at the store reads every quad, and the kills land at
+    points relative to how long the import takes, so a smaller release tests the same thing in less time."""
+    return big_esco(tmp_path_factory.mktemp("killed-esco") / "v9.9", occupations=1000, skills=4000)
+
+
+def test_imports_killed_at_random_points_leave_the_store_as_it_was(tmp_path: Path, killed_release: Path) -> None:
+    esco_release = killed_release
     store = tmp_path / "store"
     assert run("--store", str(store), "import", "onet", str(DATA / "onet-mini")).returncode == 0
     before = snapshot(store)
@@ -87,7 +95,7 @@ def test_imports_killed_at_random_points_leave_the_store_as_it_was(tmp_path: Pat
     assert after != before
     chooser = random.Random(11)
     outcomes = []
-    for _ in range(10):
+    for _ in range(6):
         process = subprocess.Popen(rolegraph("--store", str(store), "import", "esco", str(esco_release)),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         time.sleep(chooser.uniform(0.2, 0.8) * duration)
@@ -101,7 +109,7 @@ def test_imports_killed_at_random_points_leave_the_store_as_it_was(tmp_path: Pat
             with RoleStore.open(store, writable=True) as opened:
                 opened.remove_source("https://w3id.org/rolegraph/id/source/esco/v9.9")
             assert snapshot(store) == before
-    assert outcomes.count("before") >= 5, outcomes  # most kills land mid-import
+    assert outcomes.count("before") >= 3, outcomes  # most kills land mid-import
     print("outcomes of the kills:", outcomes)
 
 

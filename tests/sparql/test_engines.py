@@ -52,6 +52,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "role-facts": [{"role": [ACTOR, PRODUCER]}, {"role": [PM]}],
     "role-sources": [{"role": [PM, PRODUCER, ACTOR]}],
     "link-weights": [{"role": [PM, PRODUCER]}, {"role": [ACTOR]}],
+    "most-similar-roles": [{"role": PRODUCER}],
 }
 
 NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float}

@@ -250,6 +250,11 @@ def test_link_weights(g: RoleGraph) -> None:
     ]
 
 
+def test_most_similar_roles(g: RoleGraph) -> None:
+    # The shipped graph holds no alignment (tests/align/test_similarity.py reads a stored one on three engines).
+    assert len(g.query("most-similar-roles", role="Producer")) == 0
+
+
 def test_every_named_query_has_a_test_here() -> None:
     from rolegraph.sparql.queries import query_names
 
