@@ -68,6 +68,7 @@ def bindings(roles: int) -> dict[str, dict[str, Any]]:
         "list-roles": {"profiledOnly": Literal(True)},
         "node-details": {"node": URIRef(BASE + "salary/0")},
         "node-matches": {"node": [URIRef(BASE + "skill/0"), URIRef(BASE + "skill/1")]},
+        "matched-nodes": {"node": [URIRef(BASE + "skill/0"), URIRef(BASE + "skill/1")]},
         "rank-similar-roles": {"role": r[0]},
         "role-facts": {"role": [r[0], r[1]]},
         "role-labels": {"role": [r[0], r[1]]},

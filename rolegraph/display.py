@@ -17,7 +17,7 @@ from .sparql.results import ResultTable, spreadsheet_cell
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-    from .compare.comparison import ComparedNode, Comparison
+    from .compare.comparison import ComparedNode, Comparison, MatchedPair
 
 __all__ = [
     "clean",
@@ -111,13 +111,14 @@ def _fit(widths: list[int], floors: list[int], width: int) -> list[int]:
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int | None = None) -> str:
-    """An aligned plain-text table; with ``width``, cells wrap at word boundaries so that lines fit in it (a word
-    longer than its column, such as an IRI, is kept whole)."""
+    """An aligned plain-text table; with ``width``, cells and headers wrap at word boundaries so that lines fit in
+    it (a word longer than its column, such as an IRI, is kept whole)."""
     headers = [clean(h) for h in headers]
     cells = [[clean(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     if width is not None:
-        floors = [max([len(h)] + [len(word) for r in cells for word in r[i].split()]) for i, h in enumerate(headers)]
+        rows_and_header = [headers, *cells]
+        floors = [max(len(word) for r in rows_and_header for word in [*r[i].split(), ""]) for i in range(len(headers))]
         widths = _fit(widths, floors, width)
 
     def lines_of(row: Sequence[str]) -> list[str]:
@@ -132,7 +133,7 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int
             for n in range(max(len(column) for column in wrapped))
         ]
 
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines = lines_of(headers)  # a header wraps at words too (Only Industrial Production Managers)
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
         lines += lines_of(row)
@@ -147,33 +148,55 @@ def result_table_text(table: ResultTable, width: int | None = None) -> str:
     return f"{body}\n\n{len(table.rows)} row(s)."
 
 
+def _figure(value: float | None) -> str:
+    return "not comparable" if value is None else f"{value:.2f}"
+
+
+def _pair_text(pair: MatchedPair) -> str:
+    """How a matched pair was joined: "closeMatch 0.91, rolegraph-align tfidf" (", not counted" for a related one)."""
+    return f"{pair.relation} {pair.score:.2f}, {pair.origin}" + ("" if pair.counted else ", not counted")
+
+
 def comparison_text(comparison: Comparison, width: int | None = None) -> str:
-    """A comparison as text: a summary table of categories, then each category's shared and unique nodes."""
+    """A comparison as text: the overlap and Jaccard figures, a summary table of categories, then each category's
+    shared, matched and unique nodes with the roles' weights."""
     labels = {r.iri: r.label for r in comparison.roles}
     several = len(comparison.roles) > 2
     shared_all = sum(len(c.shared) for c in comparison.categories)
     total = sum(c.size for c in comparison.categories)
+    comparable = [c for c in comparison.categories if c.comparable]
+    not_comparable = [c.category for c in comparison.categories if not c.comparable]
+    score = sum(c.overlap_terms[0] for c in comparable)
+    items = sum(c.overlap_terms[1] for c in comparable)
+    counted = [p for c in comparable for p in c.matched if p.counted]
     lines = [
         " vs. ".join(clean(r.label) for r in comparison.roles),
+        f"Overlap: {_figure(comparison.overlap)} ({score:.2f} of {items} in {len(comparable)} comparable "
+        f"categories: {sum(len(c.shared) for c in comparable)} shared, {len(counted)} matched pairs counted by their "
+        "score)"
+        + (f"; not comparable (a role has nothing there): {', '.join(not_comparable)}" if not_comparable else ""),
         f"Overall Jaccard similarity: {comparison.jaccard:.2f} ({shared_all} of {total} (category, node) pairs shared "
         f"by all; {comparison_node_count(comparison)} nodes, the roles included, as on the page)",
         "",
     ]
     headers = (
-        ["Category", "Jaccard", "Shared"]
+        ["Category", "Overlap", "Jaccard", "Shared", "Matched"]
         + (["Some"] if several else [])
         + [f"Only {r.label}" for r in comparison.roles]
     )
     rows = []
     for c in comparison.categories:
-        row = [c.category, f"{c.jaccard:.2f}", str(len(c.shared))]
+        row = [c.category, _figure(c.overlap), "-" if c.jaccard is None else f"{c.jaccard:.2f}", str(len(c.shared))]
+        row.append(str(len(c.matched)))
         if several:
             row.append(str(len(c.partial)))
         row += [str(len(c.unique[r.iri])) for r in comparison.roles]
         rows.append(row)
     lines.append(text_table(headers, rows, width))
-    kinds = {k for c in comparison.categories for n in (*c.shared, *c.partial, *_uniques(comparison, c))
-             for w in n.weights.values() for k in w}  # fmt: skip
+    weighed: list[ComparedNode | MatchedPair] = []
+    for c in comparison.categories:
+        weighed += [*c.shared, *c.partial, *c.matched, *_uniques(comparison, c)]
+    kinds = {k for n in weighed for w in n.weights.values() for k in w}
     if kinds:
         legend = "; ".join(text for key, text in _WEIGHT_LEGEND if key in kinds)
         lines += [
@@ -183,9 +206,23 @@ def comparison_text(comparison: Comparison, width: int | None = None) -> str:
                 width=min(width or 110, 110),
             ),
         ]
+    if any(c.matched for c in comparison.categories):
+        lines += [
+            "",
+            textwrap.fill(
+                "Matched: a node of one role \u2248 a node of another, joined by a SKOS mapping (relation, score, "
+                "origin: the alignment method or hand-made); related matches are shown but not counted.",
+                width=min(width or 110, 110),
+            ),
+        ]
     for c in comparison.categories:
-        lines += ["", f"{c.category} (Jaccard {c.jaccard:.2f})"]
-        groups: list[tuple[str, Sequence[Any]]] = [("shared by all", c.shared)]
+        if c.comparable and c.overlap is not None and c.jaccard is not None:
+            heading = f"overlap {c.overlap:.2f}, Jaccard {c.jaccard:.2f}"
+        else:
+            empty = ", ".join(clean(labels[r.iri]) for r in comparison.roles if not _links_in(c, r.iri))
+            heading = f"not comparable: nothing from {empty}"
+        lines += ["", f"{c.category} ({heading})"]
+        groups: list[tuple[str, Sequence[Any]]] = [("shared by all", c.shared), ("matched", c.matched)]
         if several:
             groups.append(("shared by some", c.partial))
         groups += [(f"only {labels[r.iri]}", c.unique[r.iri]) for r in comparison.roles]
@@ -194,16 +231,25 @@ def comparison_text(comparison: Comparison, width: int | None = None) -> str:
                 continue
             lines.append(f"  {clean(title)}:")
             for node in nodes:
-                extra = ""
-                if several and title == "shared by some":
-                    extra = "  (" + ", ".join(clean(labels[r]) for r in node.roles) + ")"
-                weights = comparison_weights_text(node, [r.iri for r in comparison.roles])
-                line = f"    - {clean(node.label)}{extra}" + (f"  ({weights})" if weights else "")
+                notes = []
+                if title == "matched":
+                    notes.append(_pair_text(node))
+                if several and title in ("shared by some", "matched"):
+                    notes.append(", ".join(clean(labels[r]) for r in node.roles))
+                if weights := comparison_weights_text(node, [r.iri for r in comparison.roles]):
+                    notes.append(weights)
+                line = f"    - {clean(node.label)}" + "".join(f"  ({n})" for n in notes)
                 if width is not None and len(line) > width:  # a terminal: wrap at words, the label's text indented
                     lines += textwrap.wrap(line, width, subsequent_indent="      ", break_long_words=False)
                 else:
                     lines.append(line)
     return "\n".join(lines)
+
+
+def _links_in(category: Any, role: str) -> bool:
+    """Whether ``role`` links to anything in ``category``."""
+    nodes = (*category.shared, *category.partial, *category.matched, *category.unique[role])
+    return any(role in n.roles for n in nodes)
 
 
 def _uniques(comparison: Comparison, category: Any) -> list[ComparedNode]:
@@ -223,7 +269,7 @@ _WEIGHT_LEGEND = (
 )
 
 
-def comparison_weights_text(node: ComparedNode, roles: Sequence[str]) -> str:
+def comparison_weights_text(node: ComparedNode | MatchedPair, roles: Sequence[str]) -> str:
     """A compared node's weights, each role's in ``roles`` order: "importance 4.38 / 2.50, level 4.38 / 3.00"."""
     parts = []
     for key, name in _WEIGHT_NAMES:
@@ -250,21 +296,39 @@ def comparison_node_count(comparison: Comparison) -> int:
 
 
 def comparison_csv(comparison: Comparison) -> str:
-    """A comparison as CSV: one row per (category, node), with its membership, the roles linking to it and, in one
-    column per compared role, that role's weights of the node (``importance=4.38; level=3.1``, full precision);
-    cells as :func:`rolegraph.sparql.results.spreadsheet_cell` writes them (no formulas, no control characters)."""
+    """A comparison as CSV: one row per (category, node) or matched pair, with the category's figures (empty and
+    ``comparable`` false where a role links to nothing in it), the membership (shared, some, matched, unique), the
+    roles linking to it, a pair's other node, relation, score and origin, and, in one column per compared role, that
+    role's weights of the node (``importance=4.38; level=3.1``, full precision); cells as
+    :func:`rolegraph.sparql.results.spreadsheet_cell` writes them (no formulas, no control characters)."""
+    from .compare.comparison import MatchedPair
+
     labels = {r.iri: r.label for r in comparison.roles}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     weight_columns = [f"weights ({r.label})" for r in comparison.roles]
-    header = ["category", "category_jaccard", "membership", "node", "label", "roles", *weight_columns]
+    header = ["category", "comparable", "category_jaccard", "category_overlap", "membership", "node", "label",
+              "roles", "matched_node", "matched_label", "relation", "score", "origin", *weight_columns]  # fmt: skip
     writer.writerow([spreadsheet_cell(cell) for cell in header])
     for c in comparison.categories:
-        entries = [("shared", n) for n in c.shared] + [("some", n) for n in c.partial]
+        figures = [
+            "true" if c.comparable else "false",
+            "" if c.jaccard is None else f"{c.jaccard:.6f}",
+            "" if c.overlap is None else f"{c.overlap:.6f}",
+        ]
+        entries: list[tuple[str, ComparedNode | MatchedPair]] = [("shared", n) for n in c.shared]
+        entries += [("matched", p) for p in c.matched] + [("some", n) for n in c.partial]
         entries += [("unique", n) for r in comparison.roles for n in c.unique[r.iri]]
-        for membership, node in entries:
-            roles = "; ".join(labels[r] for r in node.roles)
-            weights = ["; ".join(f"{k}={v}" for k, v in node.weights.get(r.iri, {}).items()) for r in comparison.roles]
-            cells = [c.category, f"{c.jaccard:.6f}", membership, node.iri, node.label, roles, *weights]
+        for membership, item in entries:
+            roles = "; ".join(labels[r] for r in item.roles)
+            weights = ["; ".join(f"{k}={v}" for k, v in item.weights.get(r.iri, {}).items()) for r in comparison.roles]
+            if isinstance(item, MatchedPair):
+                node, pair = (
+                    item.left,
+                    [item.right.iri, item.right.label, item.relation, f"{item.score:.6f}", item.origin],
+                )
+            else:
+                node, pair = item, ["", "", "", "", ""]
+            cells = [c.category, *figures, membership, node.iri, node.label, roles, *pair, *weights]
             writer.writerow([spreadsheet_cell(str(cell)) for cell in cells])
     return buffer.getvalue()

@@ -83,7 +83,15 @@ def test_compare_is_symmetric_and_partitions_each_roles_nodes(a: Any, b: Any, na
         other = backward.category(category.category)
         assert category.unique[str(ra)] == other.unique[str(ra)]
         assert category.unique[str(rb)] == other.unique[str(rb)]
-        assert 0.0 <= category.jaccard <= 1.0
+        # Not comparable exactly where one role links to nothing in the category: no figures then, not 0.
+        linkers = {r for n in (*category.shared, *category.partial, *category.matched) for r in n.roles}
+        linkers |= {r for r, nodes in category.unique.items() if nodes}
+        assert category.comparable == (linkers == {str(ra), str(rb)}) == other.comparable
+        if category.comparable:
+            assert category.jaccard is not None and 0.0 <= category.jaccard <= 1.0
+            assert category.overlap is not None and 0.0 <= category.overlap <= 1.0
+        else:
+            assert category.jaccard is None and category.overlap is None
     for role in (ra, rb):  # shared plus unique is exactly the role's own nodes
         mine = {(c, n) for c, n in nodes_of(forward, str(role))}
         assert {n for _, n in mine} == {n for _, n in own[role]}

@@ -16,17 +16,26 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..model.terms import iri as light_iri
 from ..sparql.engines import QueryEngine, select
+from .matching import COUNTED, pair_nodes, read_links
+from .profile import weight_text
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
-__all__ = ["CATEGORY_ORDER", "CategoryComparison", "ComparedNode", "Comparison", "RoleRef", "compare_roles"]
+__all__ = [
+    "CATEGORY_ORDER",
+    "CategoryComparison",
+    "ComparedNode",
+    "Comparison",
+    "MatchedPair",
+    "RoleRef",
+    "compare_roles",
+]
 
 CATEGORY_ORDER = (
     "duties",
@@ -66,19 +75,51 @@ class RoleRef:
 
 @dataclass(frozen=True)
 class ComparedNode:
-    """A node one or more of the compared roles link to, and which of them do. ``matches`` lists the nodes of other
-    sources counted as this one because a close or exact SKOS match links them (e.g. a rolegraph skill and an ESCO
-    skill). ``weights`` has, by role IRI, the weights that role's data gives the node (O*NET's ``importance`` and
-    ``level``, ESCO's ``esco`` essential or optional, an education, experience or training share's ``percentage``, an
-    interest's, work value's or work context's ``score`` and an interest's or work value's ``high_point`` rank (1 to
-    3), a salary's ``amount``),
+    """A node one or more of the compared roles link to, and which of them do. ``weights`` has, by role IRI, the
+    weights that role's data gives the node (O*NET's ``importance`` and ``level``, ESCO's ``esco`` essential or
+    optional, an education, experience or training share's ``percentage``, an interest's, work value's or work
+    context's ``score`` and an interest's or work value's ``high_point`` rank (1 to 3), a salary's ``amount``),
     also for a role that rates the node without linking to it (O*NET links only what it rates 3 or more)."""
 
     iri: str
     label: str
     roles: tuple[str, ...]
-    matches: tuple[str, ...] = ()
     weights: Mapping[str, Mapping[str, float | str]] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class MatchedPair:
+    """Two nodes of one category that different roles link to, joined by a SKOS mapping (across sources or
+    wording): ``left`` is the node of the earlier role in the comparison's order, ``relation`` the SKOS relation
+    read from left to right (closeMatch, exactMatch, broadMatch, narrowMatch or relatedMatch), ``score`` its
+    confidence (1.0 for a hand-made link) and ``origin`` the method that found it or "hand-made"."""
+
+    left: ComparedNode
+    right: ComparedNode
+    relation: str
+    score: float
+    origin: str
+    roles: tuple[str, ...]
+
+    @property
+    def counted(self) -> bool:
+        """Whether the pair counts as matched in overlap figures (a related match does not)."""
+        return self.relation in COUNTED
+
+    @property
+    def label(self) -> str:
+        """ "Budget management \u2248 manage budgets"."""
+        return f"{self.left.label} \u2248 {self.right.label}"
+
+    @property
+    def weights(self) -> dict[str, Mapping[str, float | str]]:
+        """Each role's weights of the node of the pair it links to (the left node's when it links both)."""
+        found: dict[str, Mapping[str, float | str]] = {}
+        for role in self.roles:
+            node = self.left if role in self.left.roles else self.right
+            if weights := node.weights.get(role):
+                found[role] = weights
+        return found
 
 
 @dataclass(frozen=True)
@@ -86,29 +127,47 @@ class CategoryComparison:
     """One category of a comparison.
 
     ``shared`` nodes are linked from every role, ``partial`` ones from more than one but not all (only with three
-    or more roles), and ``unique[role_iri]`` from that role alone. ``jaccard`` is |shared| / |all nodes|.
+    or more roles), ``matched`` pairs join a node of one role to a node of another by a mapping, and
+    ``unique[role_iri]`` holds the nodes that role alone links to and that no pair holds. ``jaccard`` is
+    |shared| / |all nodes|; ``overlap`` counts each counted pair linking every role by its score (see
+    :func:`compare_roles`). A category where some compared role links to nothing is not ``comparable``: both figures
+    are then None.
     """
 
     category: str
     shared: tuple[ComparedNode, ...]
     partial: tuple[ComparedNode, ...]
     unique: dict[str, tuple[ComparedNode, ...]]
-    jaccard: float
+    jaccard: float | None
+    matched: tuple[MatchedPair, ...] = ()
+    overlap: float | None = None
+    comparable: bool = True
 
     @property
     def size(self) -> int:
         """How many distinct nodes the roles link to in this category."""
-        return len(self.shared) + len(self.partial) + sum(len(v) for v in self.unique.values())
+        return len(self.shared) + len(self.partial) + sum(len(v) for v in self.unique.values()) + 2 * len(self.matched)
+
+    @property
+    def overlap_terms(self) -> tuple[float, int]:
+        """The overlap's numerator (shared nodes, plus the score of each counted pair linking every role) and
+        denominator (shared, partial and unique nodes, one per counted pair, two per related pair)."""
+        everyone = len(self.unique)
+        score = len(self.shared) + sum(p.score for p in self.matched if p.counted and len(p.roles) == everyone)
+        items = len(self.shared) + len(self.partial) + sum(len(v) for v in self.unique.values())
+        items += sum(1 if p.counted else 2 for p in self.matched)
+        return score, items
 
 
 @dataclass(frozen=True)
 class Comparison:
     """The comparison of two or more roles, category by category, with an overall Jaccard similarity over every
-    (category, node) pair."""
+    (category, node) pair and an overall overlap over the comparable categories (None when none is)."""
 
     roles: tuple[RoleRef, ...]
     categories: tuple[CategoryComparison, ...]
     jaccard: float
+    overlap: float | None = None
     _by_name: dict[str, CategoryComparison] = field(default_factory=dict, repr=False, compare=False)
 
     def category(self, name: str) -> CategoryComparison:
@@ -116,33 +175,43 @@ class Comparison:
         for category in self.categories:
             if category.category == name:
                 return category
-        return CategoryComparison(name, (), (), {r.iri: () for r in self.roles}, 0.0)
+        return CategoryComparison(name, (), (), {r.iri: () for r in self.roles}, None, comparable=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The comparison as plain data; this is the documented JSON format (see README)."""
 
-        def nodes(items: Sequence[ComparedNode]) -> list[dict[str, Any]]:
-            return [
-                {
-                    "iri": n.iri,
-                    "label": n.label,
-                    "roles": list(n.roles),
-                    **({"matches": list(n.matches)} if n.matches else {}),
-                    **({"weights": {role: dict(w) for role, w in n.weights.items()}} if n.weights else {}),
-                }
-                for n in items
-            ]
+        def node(n: ComparedNode) -> dict[str, Any]:
+            return {
+                "iri": n.iri,
+                "label": n.label,
+                "roles": list(n.roles),
+                **({"weights": {role: dict(w) for role, w in n.weights.items()}} if n.weights else {}),
+            }
+
+        def pair(p: MatchedPair) -> dict[str, Any]:
+            return {
+                "nodes": [node(p.left), node(p.right)],
+                "relation": p.relation,
+                "score": p.score,
+                "origin": p.origin,
+                "counted": p.counted,
+                "roles": list(p.roles),
+            }
 
         return {
             "roles": [{"iri": r.iri, "label": r.label} for r in self.roles],
             "jaccard": self.jaccard,
+            "overlap": self.overlap,
             "categories": [
                 {
                     "category": c.category,
+                    "comparable": c.comparable,
                     "jaccard": c.jaccard,
-                    "shared": nodes(c.shared),
-                    "partial": nodes(c.partial),
-                    "unique": {role: nodes(items) for role, items in c.unique.items()},
+                    "overlap": c.overlap,
+                    "shared": [node(n) for n in c.shared],
+                    "matched": [pair(p) for p in c.matched],
+                    "partial": [node(n) for n in c.partial],
+                    "unique": {role: [node(n) for n in items] for role, items in c.unique.items()},
                 }
                 for c in self.categories
             ],
@@ -150,54 +219,45 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         labels = {r.iri: r.label for r in self.roles}
-        head = "<tr><th>category</th><th>Jaccard</th><th>shared by all</th>"
-        if len(self.roles) > 2:
+        several = len(self.roles) > 2
+
+        def weighed(label: str, weights: Mapping[str, Mapping[str, float | str]]) -> str:
+            parts = [f"{labels[r.iri]}: {text}" for r in self.roles if (text := weight_text(weights.get(r.iri, {})))]
+            return html.escape(label) + (f" <small>({html.escape('; '.join(parts))})</small>" if parts else "")
+
+        def cell(items: Sequence[ComparedNode]) -> str:
+            return "<td>" + "<br>".join(weighed(n.label, n.weights) for n in items) + "</td>"
+
+        def pairs(items: Sequence[MatchedPair]) -> str:
+            shown = [
+                weighed(p.label, p.weights)
+                + html.escape(f" [{p.relation} {p.score:.2f}, {p.origin}{'' if p.counted else ', not counted'}]")
+                for p in items
+            ]
+            return "<td>" + "<br>".join(shown) + "</td>"
+
+        head = "<tr><th>category</th><th>overlap</th><th>Jaccard</th><th>shared by all</th><th>matched</th>"
+        if several:
             head += "<th>shared by some</th>"
         head += "".join(f"<th>only {html.escape(r.label)}</th>" for r in self.roles) + "</tr>"
         rows = []
         for c in self.categories:
-
-            def cell(items: Sequence[ComparedNode]) -> str:
-                return "<td>" + "<br>".join(html.escape(n.label) for n in items) + "</td>"
-
-            row = f"<tr><td>{html.escape(c.category)}</td><td>{c.jaccard:.2f}</td>{cell(c.shared)}"
-            if len(self.roles) > 2:
+            figures = (
+                f"<td>{c.overlap:.2f}</td><td>{c.jaccard:.2f}</td>"
+                if c.comparable and c.overlap is not None and c.jaccard is not None
+                else '<td colspan="2">not comparable</td>'
+            )
+            row = f"<tr><td>{html.escape(c.category)}</td>{figures}{cell(c.shared)}{pairs(c.matched)}"
+            if several:
                 row += cell(c.partial)
             row += "".join(cell(c.unique[r.iri]) for r in self.roles) + "</tr>"
             rows.append(row)
         title = " vs. ".join(html.escape(labels[r.iri]) for r in self.roles)
+        overlap = f"{self.overlap:.2f}" if self.overlap is not None else "not comparable"
         return (
-            f"<p><b>{title}</b>: overall Jaccard {self.jaccard:.2f}</p>"
+            f"<p><b>{title}</b>: overlap {overlap}, overall Jaccard {self.jaccard:.2f}</p>"
             f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
         )
-
-
-ROLEGRAPH_IDS = "https://w3id.org/rolegraph/id/"
-
-
-def _merge_matches(graph: Graph | QueryEngine, linked: dict[tuple[str, str], set[str]]) -> list[tuple[str, set[str]]]:
-    """Groups of nodes per category that close or exact SKOS matches join (any other node is a group by itself)."""
-    iris = sorted({node for _, node in linked if node.startswith(("http://", "https://"))})
-    parent: dict[tuple[str, str], tuple[str, str]] = {key: key for key in linked}
-
-    def root(key: tuple[str, str]) -> tuple[str, str]:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    if iris:
-        categories_of: dict[str, set[str]] = defaultdict(set)
-        for category, node in linked:
-            categories_of[node].add(category)
-        for row in select(graph, "node-matches", {"node": [light_iri(i) for i in iris]}):
-            a, b = str(row.node), str(row.match)
-            for category in categories_of[a] & categories_of[b]:
-                parent[root((category, a))] = root((category, b))
-    grouped: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for key in linked:
-        grouped[root(key)].add(key[1])
-    return [(key[0], nodes) for key, nodes in grouped.items()]
 
 
 WEIGHT_KEYS = (("importance", "importance"), ("level", "level"), ("percentage", "percentage"), ("score", "score"),
@@ -226,23 +286,22 @@ def _link_weights(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> dict[t
     return {pair: dict(sorted(w.items(), key=lambda kv: order.index(kv[0]))) for pair, w in found.items()}
 
 
-def _group_weights(
-    weights: dict[tuple[str, str], dict[str, float | str]], role: str, iris: Sequence[str]
-) -> dict[str, float | str]:
-    """A role's weights of a group of matched nodes: the first node's that has any."""
-    for iri in iris:
-        if found := weights.get((role, iri)):
-            return found
-    return {}
-
-
 def _category_key(name: str) -> tuple[int, str]:
     return (CATEGORY_ORDER.index(name) if name in CATEGORY_ORDER else len(CATEGORY_ORDER), name)
 
 
 def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Comparison:
     """Compare ``roles`` (two or more distinct role IRIs; see :func:`rolegraph.compare.roles.resolve_role` for
-    names)."""
+    names).
+
+    Per category, nodes every role links to are shared; then nodes of different roles joined by a SKOS mapping
+    (either direction; see :mod:`rolegraph.compare.matching`) are paired, best score first, each node in one pair at
+    most; what is left is partial or unique. A category is comparable when every role links to something in it.
+    Its ``overlap`` is (|shared| + the sum of the scores of the counted pairs that link every role) / (|shared| +
+    |partial| + |unique| + one per counted pair + two per related pair): a related match counts as two unmatched
+    nodes. The overall overlap is the sum of the numerators over the sum of the denominators of the comparable
+    categories; the overall Jaccard is |shared| / |nodes| over every (category, node) pair, pairs being two nodes.
+    """
     ordered = list(dict.fromkeys(roles))
     if len(ordered) < 2:
         raise InputError("compare needs at least two different roles.")
@@ -250,33 +309,55 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
     unknown = [str(r) for r in ordered if str(r) not in labels]
     if unknown:
         raise InputError(f"not roles in the graph: {', '.join(unknown)}.")
-    linked: dict[tuple[str, str], set[str]] = defaultdict(set)
+    linked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     node_labels: dict[str, str] = {}
     for row in select(graph, "compare", {"role": ordered}):
-        linked[(str(row.category), str(row.node))].add(str(row.role))
+        linked[str(row.category)][str(row.node)].add(str(row.role))
         node_labels[str(row.node)] = str(row.nodeLabel)
     role_iris = [str(r) for r in ordered]
     everyone = set(role_iris)
     weights = _link_weights(graph, ordered)
-    by_category: dict[str, list[ComparedNode]] = defaultdict(list)
-    for category, group in _merge_matches(graph, linked):
-        iris = sorted(group, key=lambda n: (not n.startswith(ROLEGRAPH_IDS), n))
-        members = set().union(*(linked[(category, n)] for n in iris))
-        label = " \u2248 ".join(dict.fromkeys(node_labels[n] for n in iris))
-        node_weights = {r: dict(w) for r in role_iris if (w := _group_weights(weights, r, iris))}
-        by_category[category].append(
-            ComparedNode(iris[0], label, tuple(r for r in role_iris if r in members), tuple(iris[1:]), node_weights)
-        )
+    links = read_links(graph, {node for nodes in linked.values() for node in nodes if set(nodes[node]) != everyone})
     categories = []
-    shared_total = 0
-    for category in sorted(by_category, key=_category_key):
-        nodes = sorted(by_category[category], key=lambda n: (n.label.casefold(), n.iri))
+    shared_total = size_total = 0
+    score_total, items_total = 0.0, 0
+    for category in sorted(linked, key=_category_key):
+        members = linked[category]
+
+        nodes = sorted(
+            (
+                ComparedNode(
+                    iri,
+                    node_labels[iri],
+                    tuple(r for r in role_iris if r in members[iri]),
+                    {r: w for r in role_iris if (w := weights.get((r, iri)))},
+                )
+                for iri in members
+            ),
+            key=lambda n: (n.label.casefold(), n.iri),
+        )
+        by_iri = {n.iri: n for n in nodes}
+        open_nodes = {n.iri: frozenset(n.roles) for n in nodes if set(n.roles) != everyone}
+        matched = []
+        for link in pair_nodes(open_nodes, links, role_iris):
+            pair_roles = tuple(r for r in role_iris if r in members[link.node] | members[link.match])
+            left, right = by_iri[link.node], by_iri[link.match]
+            matched.append(MatchedPair(left, right, link.relation, link.score, link.origin, pair_roles))
+        pairs = tuple(sorted(matched, key=lambda p: (not p.counted, p.label.casefold(), p.left.iri)))
+        paired = {n for p in pairs for n in (p.left.iri, p.right.iri)}
         shared = tuple(n for n in nodes if set(n.roles) == everyone)
-        partial = tuple(n for n in nodes if 1 < len(n.roles) < len(everyone))
-        unique = {r: tuple(n for n in nodes if n.roles == (r,)) for r in role_iris}
+        partial = tuple(n for n in nodes if 1 < len(n.roles) < len(everyone) and n.iri not in paired)
+        unique = {r: tuple(n for n in nodes if n.roles == (r,) and n.iri not in paired) for r in role_iris}
+        comparable = set().union(*members.values()) == everyone
+        result = CategoryComparison(category, shared, partial, unique, None, pairs, None, comparable)
         shared_total += len(shared)
-        categories.append(CategoryComparison(category, shared, partial, unique, len(shared) / len(nodes)))
-    facets = sum(len(nodes) for nodes in by_category.values())
-    overall = shared_total / facets if facets else 0.0
+        size_total += result.size
+        if comparable:
+            score, items = result.overlap_terms
+            score_total += score
+            items_total += items
+            result = replace(result, jaccard=len(shared) / result.size, overlap=score / items)
+        categories.append(result)
+    overall = shared_total / size_total if size_total else 0.0
     refs = tuple(RoleRef(str(r), labels[str(r)]) for r in ordered)
-    return Comparison(refs, tuple(categories), overall)
+    return Comparison(refs, tuple(categories), overall, score_total / items_total if items_total else None)

@@ -375,14 +375,19 @@ def _citations(
 
 
 def comparison_summary(comparison: Comparison) -> dict[str, Any]:
-    """The header figures of a comparison page: overall and per-category Jaccard, shared and unique counts."""
+    """The header figures of a comparison page: overall and per-category overlap and Jaccard (None where not
+    comparable), shared, matched and unique counts."""
     return {
         "jaccard": comparison.jaccard,
+        "overlap": comparison.overlap,
         "categories": [
             {
                 "category": c.category,
+                "comparable": c.comparable,
                 "jaccard": c.jaccard,
+                "overlap": c.overlap,
                 "shared": len(c.shared),
+                "matched": len(c.matched),
                 "some": len(c.partial),
                 "unique": [len(c.unique[r.iri]) for r in comparison.roles],
             }

@@ -2,7 +2,9 @@
 
 One node per distinct RDF node (roles, duties, skills, ...), one edge per link from a role, keyed by category.
 Node attributes: ``label``, ``kind``, ``membership`` (``role`` for the compared roles' anchors, else ``all``,
-``some`` or ``unique``), ``roles`` (IRIs of the compared roles linking to it), ``categories`` and ``citations``.
+``some``, ``matched`` or ``unique``), ``roles`` (IRIs of the compared roles linking to it), ``categories`` and
+``citations``. The two nodes of a matched pair are joined by an edge keyed ``match`` (``category`` "matched",
+``relation``, ``score``, ``origin``, ``counted``; the page draws it dashed with its score).
 
 >>> import rolegraph
 >>> g = rolegraph.load()
@@ -66,14 +68,18 @@ def comparison_graph(comparison: Comparison, citations: Citations | None = None)
     """
     citations = citations or {}
     labels = {r.iri: r.label for r in comparison.roles}
-    graph = nx.MultiGraph(roles=[r.iri for r in comparison.roles], jaccard=comparison.jaccard)
+    graph = nx.MultiGraph(
+        roles=[r.iri for r in comparison.roles], jaccard=comparison.jaccard, overlap=comparison.overlap
+    )
     for role in comparison.roles:
         graph.add_node(
             role.iri, label=role.label, kind="role", membership="role", roles=[role.iri], categories=[], citations=[]
         )
+    matched: set[str] = set()
     for category in comparison.categories:
         kind = KIND_BY_CATEGORY.get(category.category, category.category)
-        groups = [("all", category.shared), ("some", category.partial)]
+        paired = [node for pair in category.matched for node in (pair.left, pair.right)]
+        groups = [("all", category.shared), ("some", category.partial), ("matched", tuple(paired))]
         groups += [("unique", nodes) for nodes in category.unique.values()]
         for membership, nodes in groups:
             for node in nodes:
@@ -94,9 +100,18 @@ def comparison_graph(comparison: Comparison, citations: Citations | None = None)
                         entry = f"{labels[linker]}: {text}"
                         if entry not in data["citations"]:
                             data["citations"].append(entry)
+        for pair in category.matched:
+            graph.add_edge(
+                pair.left.iri, pair.right.iri, key="match", category="matched", relation=pair.relation,
+                score=pair.score, origin=pair.origin, counted=pair.counted, citations=[],
+            )  # fmt: skip
+            matched.update((pair.left.iri, pair.right.iri))
     everyone = set(labels)
-    for _, data in graph.nodes(data=True):
-        if data["membership"] != "role":
+    for node, data in graph.nodes(data=True):
+        if data["membership"] != "role" and node in matched:
+            data["membership"] = "matched"
+            data["roles"] = [r for r in labels if r in data["roles"]]
+        elif data["membership"] != "role":
             linked = set(data["roles"])
             data["membership"] = "all" if linked == everyone else ("unique" if len(linked) == 1 else "some")
             data["roles"] = [r for r in labels if r in linked]

@@ -30,6 +30,7 @@ ROLE_COLOURS = ("#1f6fb4", "#c0392b", "#7b4fa0", "#8c564b", "#d6609f", "#138d90"
 """One colour per compared role (anchor and unique nodes), in order."""
 
 MEMBERSHIP_COLOURS = {"all": "#2a9d4b", "some": "#e69f00"}
+"""Node colours by membership; unique and matched nodes take the colour of the role linking to them."""
 """Colours of nodes shared by every role and by some of them."""
 
 SHAPES: dict[str, tuple[str, str, bool]] = {
@@ -137,24 +138,28 @@ def _pyvis_network(graph: nx.MultiGraph, positions: dict[Any, tuple[int, int]]) 
     edges = []
     for u, v, key, data in sorted(_edges(graph), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
         role = u if u in colour_of else v if v in colour_of else None
-        edges.append(
-            {
-                "id": f"{u}|{v}|{key}",
-                "from": str(u),
-                "to": str(v),
-                "category": str(data.get("category", key)),
-                "citations": list(data.get("citations", [])),
-                "color": {"color": colour_of.get(role, "#999999") if role else "#999999", "opacity": 0.45},
-            }
-        )
+        edge: dict[str, Any] = {
+            "id": f"{u}|{v}|{key}",
+            "from": str(u),
+            "to": str(v),
+            "category": str(data.get("category", key)),
+            "citations": list(data.get("citations", [])),
+            "color": {"color": colour_of.get(role, "#999999") if role else "#999999", "opacity": 0.45},
+        }
+        if "score" in data:  # a matched pair: dashed, with its score (and, on hover, how it was found)
+            score = float(data["score"])
+            counted = "" if data.get("counted", True) else ", not counted"
+            edge.update(dashes=True, label=f"{score:.2f}", width=2, color={"color": "#555555", "opacity": 0.8})
+            edge["citations"] = [f"{data.get('relation', '')} {score:.2f}, {data.get('origin', '')}{counted}"]
+        edges.append(edge)
     return nodes, edges, json.loads(json.dumps(OPTIONS))
 
 
 def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[str, Any] | None = None) -> bytes:
     """The self-contained HTML page for a role network (as made by :mod:`rolegraph.graph.projection`), as UTF-8 bytes.
 
-    ``summary`` adds the header's table: ``{"jaccard": float, "categories": [{"category", "jaccard", "shared",
-    "some", "unique": [counts per role]}]}``.
+    ``summary`` adds the header's table: ``{"jaccard": float, "overlap": float or None, "categories": [{"category",
+    "comparable", "jaccard", "overlap", "shared", "matched", "some", "unique": [counts per role]}]}``.
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
 

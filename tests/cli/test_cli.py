@@ -238,10 +238,15 @@ def test_compare_table(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert lines[0] == "Production Manager vs. Producer"
     assert lines[1] == (
+        "Overlap: 0.36 (20.00 of 56 in 11 comparable categories: 20 shared, 0 matched pairs counted by their score); "
+        "not comparable (a role has nothing there): also acts as"
+    )
+    assert lines[2] == (
         "Overall Jaccard similarity: 0.34 (20 of 58 (category, node) pairs shared by all; 57 nodes, the roles "
         "included, as on the page)"
     )
-    assert any(line.split() == ["skills", "0.25", "2", "3", "3"] for line in lines)
+    assert any(line.split() == ["skills", "0.25", "0.25", "2", "0", "3", "3"] for line in lines)
+    assert any(line.split() == ["also", "acts", "as", "not", "comparable", "-", "0", "0", "0", "2"] for line in lines)
     assert "  only Producer:" in out and "    - Raise the money for the project" in out
 
 
@@ -254,23 +259,31 @@ def test_compare_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
     rows = list(__import__("csv").reader(out.splitlines()))
     assert rows[0] == [
         "category",
+        "comparable",
         "category_jaccard",
+        "category_overlap",
         "membership",
         "node",
         "label",
         "roles",
+        "matched_node",
+        "matched_label",
+        "relation",
+        "score",
+        "origin",
         "weights (Production Manager)",
         "weights (Producer)",
     ]
     assert [
         "skills",
+        "true",
+        "0.250000",
         "0.250000",
         "shared",
         "https://w3id.org/rolegraph/id/skill/communication",
         "Communication",
         "Production Manager; Producer",
-        "",
-        "",
+        *[""] * 7,
     ] in rows
     assert len(rows) == 1 + 58
 

@@ -120,10 +120,12 @@ def test_a_role_with_itself_or_alone_is_an_error(g: RoleGraph) -> None:
 
 def test_json_is_stable_and_documented_shape(pair: Comparison) -> None:
     document = json.loads(json.dumps(pair.to_dict()))
-    assert list(document) == ["roles", "jaccard", "categories"]
+    assert list(document) == ["roles", "jaccard", "overlap", "categories"]
     assert document["roles"] == [{"iri": PM, "label": "Production Manager"}, {"iri": PRODUCER, "label": "Producer"}]
     skills = next(c for c in document["categories"] if c["category"] == "skills")
-    assert list(skills) == ["category", "jaccard", "shared", "partial", "unique"]
+    assert list(skills) == ["category", "comparable", "jaccard", "overlap", "shared", "matched", "partial", "unique"]
+    also = next(c for c in document["categories"] if c["category"] == "also acts as")  # only the Producer has any
+    assert (also["comparable"], also["jaccard"], also["overlap"]) == (False, None, None)
     assert skills["shared"][0] == {"iri": ID + "skill/communication", "label": "Communication", "roles": [PM, PRODUCER]}
     assert json.dumps(pair.to_dict()) == json.dumps(
         rolegraph.load().compare("Production Manager", "Producer").to_dict()
@@ -177,10 +179,10 @@ def test_imported_weights_show_the_difference_and_change_no_count(mini_store: Pa
     # CSV: each compared role's weights in a column of its own, at full precision.
     rows = list(csv.reader(comparison_csv(comparison).splitlines()))
     assert rows[0][-2:] == ["weights (Producers and Directors)", "weights (Industrial Production Managers)"]
-    listening_row = next(row for row in rows if row[4] == "Active Listening")
+    listening_row = next(row for row in rows if row[6] == "Active Listening")
     assert listening_row[-2:] == ["importance=4.0; level=4.5", "importance=3.75; level=4.0"]
-    high_school = next(row for row in rows if row[4] == "High School Diploma")
-    assert high_school[2:3] + high_school[-2:] == ["unique", "", "percentage=48.0"]
+    high_school = next(row for row in rows if row[6] == "High School Diploma")
+    assert high_school[1:5] + high_school[-2:] == ["true", "0.000000", "0.000000", "unique", "", "percentage=48.0"]
     # The page cites every node, the imported roles by their release and files.
     assert all(data["citations"] for _, data in network.nodes(data=True))
     assert "O*NET 99.9 Database, Skills.txt" in network.nodes[a]["citations"]
@@ -207,7 +209,7 @@ def test_comparison_text_gives_the_weights_in_role_order(mini_store: Path) -> No
     with rolegraph.open_store(mini_store) as store:
         text = comparison_text(store.compare("27-2012.00", "11-3051.00"), 100)
     assert "    - Active Listening  (importance 4.00 / 3.75, level 4.50 / 4.00)" in text.splitlines()
-    assert all(len(line) <= 100 for line in text.splitlines()[2:])  # all but the title and the overall line
+    assert all(len(line) <= 100 for line in text.splitlines()[3:])  # all but the title and the overall lines
     narrow = comparison_text(store_comparison(mini_store), 40).splitlines()
     at = narrow.index("    - Management of Financial Resources")
     assert narrow[at + 1 : at + 3] == ["      (importance 3.50 / -, level 3.90 /", "      -)"]

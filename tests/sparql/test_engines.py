@@ -28,6 +28,10 @@ CASES: dict[str, list[dict[str, Any]]] = {
     ],
     "role-search": [{"name": Literal("producer")}, {"name": Literal("CAST MEMBER")}, {"name": Literal("nobody")}],
     "node-matches": [{"node": [URIRef(ID + "skill/budget-management"), URIRef(ID + "role/producer")]}],
+    "matched-nodes": [
+        {"node": [URIRef(ID + "skill/budget-management"), URIRef(ID + "skill/communication"), PRODUCER]},
+        {"node": [URIRef("http://data.europa.eu/esco/skill/21c5790c-0930-4d74-b3b0-84caf5af12ea")]},
+    ],
     "role-labels": [{"role": [PM, ACTOR]}, {"role": [URIRef(ID + "duty/hire-crew")]}],
     "role-profile": [{"role": PM}, {"role": PRODUCER}, {"role": ACTOR}, {"role": Literal("Producer")}],
     "node-details": [

@@ -69,6 +69,20 @@ def test_node_matches(g: RoleGraph) -> None:
     ]
 
 
+def test_matched_nodes(g: RoleGraph) -> None:
+    rows = g.query("matched-nodes", node=[ID + "skill/communication", ID + "skill/budget-management"])
+    assert [(str(r.node).removeprefix(ID), str(r.match), str(r.relation)) for r in rows] == [
+        ("skill/budget-management", "http://data.europa.eu/esco/skill/21c5790c-0930-4d74-b3b0-84caf5af12ea",
+         "closeMatch"),
+        ("skill/communication", "http://data.europa.eu/esco/skill/6f142deb-03a9-4cd7-94ce-e0f023ae2169",
+         "broadMatch"),
+    ]  # fmt: skip
+    assert all(r.confidence is None and r.method is None for r in rows)  # hand-made links have no record
+    # From the subject only: the object of a mapping does not list it.
+    esco_communication = "http://data.europa.eu/esco/skill/6f142deb-03a9-4cd7-94ce-e0f023ae2169"
+    assert len(g.query("matched-nodes", node=[esco_communication])) == 0
+
+
 def test_role_profile(g: RoleGraph) -> None:
     rows = g.query("role-profile", role="Production Manager")
     salary = [r for r in rows if str(r.propertyLabel) == "has salary"]
