@@ -65,6 +65,20 @@ def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def aligned_mini_store(mini_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of :func:`mini_store` after `rolegraph align` (concept mappings, ranked similar roles). Read-only use."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("aligned-mini-store") / "store"
+    shutil.copytree(mini_store, path)
+    (path / "rolegraph.lock").unlink(missing_ok=True)
+    done = subprocess.run([sys.executable, "-m", "rolegraph", "--store", str(path), "align"], capture_output=True,
+                          text=True, timeout=600, check=False)  # fmt: skip
+    assert done.returncode == 0 and "Traceback" not in done.stderr, (done.stdout, done.stderr)
+    return path
+
+
+@pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with the real O*NET 29.0, ESCO v1.1.1 and the ESCO to O*NET crosswalk imported, as the README says
     (`rolegraph import onet|esco|crosswalk`, each checked for exit 0 and no traceback), built once per session in about
