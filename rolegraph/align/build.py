@@ -24,7 +24,7 @@ from ..model.iris import ID
 from ..store.database import SHIPPED, SOURCE_BASE, RoleStore
 from .concepts import manual_pairs, map_concepts, read_broader, read_concepts, through_hierarchy
 from .mapping import ALIGNMENT_SOURCE, MANUAL, MAPPING_PREDICATES, Mapping
-from .similarity import ESCO_NAMESPACE, rank_roles, role_mappings, similarity_triples, source_of
+from .similarity import ESCO_NAMESPACE, TOP, rank_data, read_roles, role_mappings, similarity_triples, source_of
 from .sssom import Labelled, parse, write
 from .text import METHOD, METHOD_VERSION
 
@@ -88,13 +88,15 @@ def role_stage(manual: set[frozenset[str]]) -> Stage:
     relates)."""
 
     def stage(engine: Any, found: list[Mapping]) -> tuple[list[Mapping], list[Triple]]:
-        sims = rank_roles(engine, found)
+        data = read_roles(engine)
+        sims = rank_data(data, found, TOP, None, False)
+        described = set(data.descriptions)
         sources = sorted({source_of(s.role) for s in sims} | {source_of(s.other) for s in sims}, key=_mapping_order)
         roles = [
             mapping
             for i, subject in enumerate(sources)
             for later in sources[i + 1 :]
-            for mapping in role_mappings(sims, subject, later)
+            for mapping in role_mappings(sims, subject, later, described)
             if frozenset((mapping.subject, mapping.object)) not in manual
         ]
         return roles, list(similarity_triples(sims))

@@ -104,7 +104,7 @@ def test_export_lists_hand_made_links_and_import_reads_it_back(store: Path, tmp_
 )
 def test_bad_sssom_files_exit_2_naming_the_line_and_store_nothing(store: Path, name: str, words: str) -> None:
     before = snapshot(store)
-    done = run("--store", str(store), "align", "import", str(DATA / "bad" / name))
+    done = run("--store", str(store), "align", "import", str(DATA / "bad-sssom" / name))
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert words in done.stderr and "Traceback" not in done.stderr
     assert snapshot(store) == before

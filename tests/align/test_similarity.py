@@ -13,7 +13,15 @@ import pytest
 from rdflib import Graph, URIRef
 
 from rolegraph.align.mapping import ALIGNMENT_SOURCE, BROAD_MATCH, CLOSE_MATCH, RELATED_MATCH, Mapping, RoleSimilarity
-from rolegraph.align.similarity import RoleData, rank_data, rank_roles, role_mappings, similarity_triples, source_of
+from rolegraph.align.similarity import (
+    RoleData,
+    rank_data,
+    rank_roles,
+    residual,
+    role_mappings,
+    similarity_triples,
+    source_of,
+)
 from rolegraph.compare.similarity import similar_roles
 from rolegraph.model.ontology import load_graph
 from rolegraph.sparql.engines import OxigraphEngine, RdflibEngine, from_oxigraph, select
@@ -164,6 +172,16 @@ def test_role_mappings_say_how_strong() -> None:
     assert found[d].predicate == RELATED_MATCH and found[d].confidence < 0.5
     assert found[a].confidence > found[c].confidence  # the same score, a wider margin
     assert all(0 < m.confidence < 1 for m in found.values())
+    described = {a, c, d, x, y, z}  # b is known by its title alone
+    assert role_mappings(sims, ESCO.rstrip("/"), ONET.rstrip("/"), described)[1].predicate == RELATED_MATCH
+
+
+def test_a_residual_occupation_is_broader_never_close() -> None:
+    a, other = ESCO + "a", ONET + "51-9199.00"  # "Production Workers, All Other"
+    assert residual(other) and not residual(ONET + "29-1229.01") and not residual(ONET + "27-2012.00")
+    sims = [RoleSimilarity(a, other, 0.9, 1), RoleSimilarity(other, a, 0.9, 1)]
+    (found,) = role_mappings(sims, ESCO.rstrip("/"), ONET.rstrip("/"))
+    assert found.confidence >= 0.95 and found.predicate == BROAD_MATCH
 
 
 @pytest.fixture(scope="module")

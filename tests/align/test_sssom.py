@@ -48,7 +48,7 @@ def test_the_round_trip_keeps_every_mapping() -> None:
     ],
 )
 def test_bad_files_name_the_line(name: str, line: int, words: str) -> None:
-    path = DATA / "bad" / name
+    path = DATA / "bad-sssom" / name
     with pytest.raises(InputError) as raised:
         parse(path.read_text(encoding="utf-8"), str(path))
     assert f"line {line}:" in str(raised.value) and words in str(raised.value)
