@@ -128,12 +128,14 @@ def test_an_interrupted_align_leaves_the_previous_alignment_in_force(tmp_path: P
     duration = time.monotonic() - started
     after = snapshot(full)
     assert after != before
+    pristine = tmp_path / "pristine"
+    shutil.copytree(store, pristine)
     chooser = random.Random(5)
     outcomes = []
     for _ in range(6):
         process = subprocess.Popen(rolegraph("--store", str(store), "align"), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)  # fmt: skip
-        time.sleep(chooser.uniform(0.1, 0.7) * duration)
+        time.sleep(chooser.uniform(0.05, 0.5) * duration)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         state = snapshot(store)
@@ -141,8 +143,9 @@ def test_an_interrupted_align_leaves_the_previous_alignment_in_force(tmp_path: P
         outcomes.append("before" if state == before else "after")
         if state == before:
             assert _mappings(store) == previous  # the previous alignment is what queries read
-        else:
-            break
+        else:  # the run finished before the kill (a machine quieter than when it was timed): start again from before
+            shutil.rmtree(store)
+            shutil.copytree(pristine, store)
     assert outcomes.count("before") >= 2, (outcomes, duration)  # most kills land mid-way
 
 
