@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 import networkx as nx
 
 from .layout import role_layout
+from .textview import comparison_csv_wide, text_view
 
 __all__ = ["MEMBERSHIP_COLOURS", "ROLE_COLOURS", "SHAPES", "network_page"]
 
@@ -180,8 +182,11 @@ def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[s
         autoescape=select_autoescape(default=True),
         keep_trailing_newline=True,
     )
+    comparison = graph.graph.get("comparison")
+    title = title or " vs. ".join(label for label, _ in role_legend) or "rolegraph"
+    exported = {"comparison": comparison, "csv": comparison_csv_wide(comparison)} if comparison else {}
     page = environment.get_template("network.html.j2").render(
-        title=title or " vs. ".join(label for label, _ in role_legend) or "rolegraph",
+        title=title,
         roles=role_legend,
         summary=summary,
         counts={"nodes": len(nodes), "edges": len(edges)},
@@ -189,6 +194,9 @@ def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[s
         membership_colours=MEMBERSHIP_COLOURS,
         several=len(roles) > 2,
         data_json=_script_safe_json(data),
+        view=text_view(comparison) if comparison else None,
+        comparison_json=_script_safe_json(exported),
+        slug=re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] or "rolegraph",
         vis_js=_vis_network_js(),
     )
     return page.encode("utf-8")
