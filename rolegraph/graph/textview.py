@@ -113,7 +113,9 @@ def _headline(category: Mapping[str, Any], roles: Sequence[Mapping[str, str]]) -
     items = [[n] for n in _nodes(category, pairs=False)] + [p["nodes"] for p in category["matched"]]
     essential = [nodes for nodes in items if any(map(_essential, nodes))]
     if essential:
-        both = [n for n in category["shared"] if _essential(n)] + [p for p in counted if any(map(_essential, p["nodes"]))]
+        both = [n for n in category["shared"] if _essential(n)] + [
+            p for p in counted if any(map(_essential, p["nodes"]))
+        ]
         text = f"{verb} {len(both)} of {len(essential)} essential {name}; {shared} of {total} in all"
     if category["partial"]:
         text += f"; {len(category['partial'])} more shared by some"
@@ -142,14 +144,15 @@ def _and(names: Sequence[str]) -> str:
 
 def text_view(comparison: Mapping[str, Any]) -> dict[str, Any]:
     """The text view of ``comparison`` (as :meth:`~rolegraph.compare.comparison.Comparison.to_dict` gives it):
-    ``{"roles", "headline", "categories": [{"category", "comparable", "overlap", "jaccard", "headline", "columns":
-    [[{"key", "heading", "role", "entries": [{"nodes": [{"id", "label"}], "weights": [{"role", "parts"}], "match"}]}]]}]}``:
-    two roles side by side (only the first, shared and matched, only the second), more roles what is shared first.
+    ``{"roles", "headline", "categories": [{"category", "comparable", "overlap", "jaccard", "headline", "columns"}]}``,
+    each column a list of groups ``{"key", "heading", "role", "entries"}`` and each entry ``{"nodes": [{"id",
+    "label"}], "weights": [{"role", "key", "index", "parts"}], "match"}``: two roles side by side (only the first,
+    shared and matched, only the second), more roles what is shared first.
     """
     roles = [{"iri": r["iri"], "label": r["label"], "key": _key(i)} for i, r in enumerate(comparison["roles"])]
     several = len(roles) > 2
     categories = []
-    shared_total = items_total = matched_total = 0
+    shared_total = items_total = matched_total = partial_total = 0
     for category in comparison["categories"]:
         only = [
             {"key": "only", "heading": f"Only {role['label']}", "role": index,
@@ -161,7 +164,11 @@ def text_view(comparison: Mapping[str, Any]) -> dict[str, Any]:
         matched = {"key": "matched", "heading": "Matched (\u2248, with its score)",
                    "entries": [_pair(p, roles) for p in category["matched"]]}  # fmt: skip
         if several:
-            partial = {"key": "some", "heading": "Shared by some", "entries": [_item(n, roles) for n in _heaviest_first(category["partial"])]}
+            partial = {
+                "key": "some",
+                "heading": "Shared by some",
+                "entries": [_item(n, roles) for n in _heaviest_first(category["partial"])],
+            }
             columns = [[shared, matched, partial], *([group] for group in only)]
         else:  # side by side: only the first, what both have, only the second
             columns = [[only[0]], [shared, matched], [only[1]]]
@@ -177,9 +184,12 @@ def text_view(comparison: Mapping[str, Any]) -> dict[str, Any]:
         )
         shared_total += len(category["shared"])
         matched_total += len(category["matched"])
+        partial_total += len(category["partial"])
         items_total += len(_nodes(category)) - len(category["matched"])
     names = _and([r["label"] for r in roles])
     headline = f"{names} {'share' if not several else 'all share'} {shared_total} of {items_total} items"
+    if partial_total:
+        headline += f"; {partial_total} more {'is' if partial_total == 1 else 'are'} shared by some"
     if matched_total:
         headline += f"; {matched_total} more {'is' if matched_total == 1 else 'are'} matched across sources or wording"
     overlap = comparison.get("overlap")
@@ -206,7 +216,9 @@ def comparison_csv_wide(comparison: Mapping[str, Any]) -> str:
     for category in comparison["categories"]:
         name = category["category"]
         for node in category["shared"]:
-            writer.writerow([name, "shared", node["label"], node["iri"], "", *cells(node["roles"], node.get("weights", {}))])
+            writer.writerow(
+                [name, "shared", node["label"], node["iri"], "", *cells(node["roles"], node.get("weights", {}))]
+            )
         for pair in category["matched"]:
             left, right = pair["nodes"]
             weights = {r: w for n in (left, right) for r, w in n.get("weights", {}).items() if r in n["roles"]}
