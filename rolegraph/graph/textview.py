@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..compare.profile import weight_text
+from ..sparql.results import spreadsheet_cell
 
 __all__ = ["comparison_csv_wide", "text_view"]
 
@@ -204,32 +205,37 @@ def text_view(comparison: Mapping[str, Any]) -> dict[str, Any]:
 
 def comparison_csv_wide(comparison: Mapping[str, Any]) -> str:
     """The comparison as a wide CSV: one row per item (a matched pair is one row), one column per role holding that
-    role's weights of the item ("linked" for a link without weights, empty where the role does not link to it)."""
+    role's weights of the item as the view shows them ("linked" for a link without weights, empty where the role does
+    not link to it); cells as :func:`rolegraph.sparql.results.spreadsheet_cell` writes them."""
     roles = comparison["roles"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["category", "relation", "item", "iri", "score", *(r["label"] for r in roles)])
+
+    def row(cells: Sequence[str]) -> None:
+        writer.writerow([spreadsheet_cell(str(cell)) for cell in cells])
+
+    row(["category", "relation", "item", "iri", "score", *(r["label"] for r in roles)])
 
     def cells(node_roles: Sequence[str], weights: Mapping[str, Mapping[str, Any]]) -> list[str]:
-        return [(weight_text(weights.get(r["iri"], {})) or "linked") if r["iri"] in node_roles else "" for r in roles]
+        texts = [", ".join(p["text"] for p in _weight_parts(weights.get(r["iri"], {}))) for r in roles]
+        return [(text or "linked") if r["iri"] in node_roles else "" for r, text in zip(roles, texts, strict=True)]
 
     for category in comparison["categories"]:
         name = category["category"]
         for node in category["shared"]:
-            writer.writerow(
-                [name, "shared", node["label"], node["iri"], "", *cells(node["roles"], node.get("weights", {}))]
-            )
+            row([name, "shared", node["label"], node["iri"], "", *cells(node["roles"], node.get("weights", {}))])
         for pair in category["matched"]:
             left, right = pair["nodes"]
             weights = {r: w for n in (left, right) for r, w in n.get("weights", {}).items() if r in n["roles"]}
             label = f"{left['label']} \u2248 {right['label']}"
-            writer.writerow([name, f"matched ({pair['relation']})", label, f"{left['iri']} {right['iri']}",
-                             f"{float(pair['score']):.2f}", *cells(pair["roles"], weights)])  # fmt: skip
+            row([name, f"matched ({pair['relation']})", label, f"{left['iri']} {right['iri']}",
+                 f"{float(pair['score']):.2f}", *cells(pair["roles"], weights)])  # fmt: skip
         for node in category["partial"]:
-            writer.writerow([name, "shared by some", node["label"], node["iri"], "",
-                             *cells(node["roles"], node.get("weights", {}))])  # fmt: skip
+            row(
+                [name, "shared by some", node["label"], node["iri"], "", *cells(node["roles"], node.get("weights", {}))]
+            )
         for role in roles:
             for node in category["unique"].get(role["iri"], []):
-                writer.writerow([name, f"only {role['label']}", node["label"], node["iri"], "",
-                                 *cells(node["roles"], node.get("weights", {}))])  # fmt: skip
+                row([name, f"only {role['label']}", node["label"], node["iri"], "",
+                     *cells(node["roles"], node.get("weights", {}))])  # fmt: skip
     return out.getvalue()

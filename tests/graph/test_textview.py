@@ -160,15 +160,8 @@ def test_exports_csv_json_and_png(opened: Any, article: tuple[Path, nx.MultiGrap
     rows = list(csv.reader(io.StringIO(unquote(href.split(",", 1)[1]))))
     assert rows[0] == ["category", "relation", "item", "iri", "score", "Production Manager", "Producer"]
     assert ["skills", "shared", "Communication", ID + "skill/communication", "", "linked", "linked"] in rows
-    assert [
-        "salary",
-        "only Producer",
-        "Producer average salary",
-        ID + "salary/producer-average",
-        "",
-        "",
-        "linked",
-    ] in rows
+    salary = ["salary", "only Producer", "Producer average salary", ID + "salary/producer-average", "", ""]
+    assert [*salary, "amount 62,193"] in rows
     assert opened.locator("#export-csv").get_attribute("download") == "production-manager-vs-producer.csv"
     document = json.loads(unquote(opened.locator("#export-json").get_attribute("href").split(",", 1)[1]))
     assert document == comparison
@@ -259,3 +252,27 @@ def test_jupyter_tables_are_left_and_top_aligned_in_jupyterlab(browser: Any) -> 
         )
         assert aligned and set(aligned) == {"left top"}
     page.close()
+
+
+def test_hostile_labels_are_text_in_the_view_and_the_csv(browser: Any, tmp_path: Path) -> None:
+    label = '=HYPERLINK("x")<img src=x onerror=alert(1)>'
+    hostile = tmp_path / "hostile.ttl"
+    hostile.write_text(
+        "@prefix rg: <https://w3id.org/rolegraph/vocab#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f"<https://example.org/r> a rg:Role ; rdfs:label {json.dumps(label)}@en ;\n"
+        "    rg:hasDuty <https://example.org/d> .\n"
+        f"<https://example.org/d> a rg:Duty ; rdfs:label {json.dumps(label)}@en .\n"
+        "<https://w3id.org/rolegraph/id/role/producer> rg:hasDuty <https://example.org/d> .\n"
+    )
+    graph = rolegraph.load([hostile])
+    network = comparison_network(graph.engine, [graph.resolve("Producer"), graph.resolve("https://example.org/r")])
+    path = tmp_path / "hostile.html"
+    path.write_bytes(network_page(network))
+    page = _open(browser, path)
+    page.wait_for_timeout(200)
+    assert page.locator("#textview img").count() == 0
+    assert page.locator('#textview button[data-node="https://example.org/d"]').text_content() == label
+    assert page.errors == []
+    page.context.close()
+    rows = list(csv.reader(io.StringIO(comparison_csv_wide(network.graph["comparison"]))))
+    assert ["duties", "shared", "'" + label, "https://example.org/d"] == rows[1][:4]
