@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -157,14 +158,25 @@ def _pyvis_network(graph: nx.MultiGraph, positions: dict[Any, tuple[int, int]]) 
     return nodes, edges, json.loads(json.dumps(OPTIONS))
 
 
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    """The templates' Jinja environment, made once: compiling the page's templates takes longer than rendering them
+    (a server renders many pages in one process)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("rolegraph.graph", "templates"),
+        autoescape=select_autoescape(default=True),
+        keep_trailing_newline=True,
+    )
+
+
 def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[str, Any] | None = None) -> bytes:
     """The self-contained HTML page for a role network (as made by :mod:`rolegraph.graph.projection`), as UTF-8 bytes.
 
     ``summary`` adds the header's table: ``{"jaccard": float, "overlap": float or None, "categories": [{"category",
     "comparable", "jaccard", "overlap", "shared", "matched", "some", "unique": [counts per role]}]}``.
     """
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
     summary = summary if summary is not None else graph.graph.get("summary")
     positions = role_layout(graph)
     nodes, edges, options = _pyvis_network(graph, positions)
@@ -177,11 +189,7 @@ def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[s
     )
     role_legend = [(r["label"], r["color"]["background"]) for r in roles]
     data = {"nodes": nodes, "edges": edges, "options": options, "kinds": kinds}
-    environment = Environment(
-        loader=PackageLoader("rolegraph.graph", "templates"),
-        autoescape=select_autoescape(default=True),
-        keep_trailing_newline=True,
-    )
+    environment = _environment()
     comparison = graph.graph.get("comparison")
     title = title or " vs. ".join(label for label, _ in role_legend) or "rolegraph"
     exported = {"comparison": comparison, "csv": comparison_csv_wide(comparison)} if comparison else {}

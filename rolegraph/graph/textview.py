@@ -70,8 +70,13 @@ def _heaviest_first(nodes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any
     return sorted(nodes, key=key)
 
 
-def _item(node: Mapping[str, Any], roles: Sequence[Mapping[str, str]]) -> dict[str, Any]:
-    return {"nodes": [{"id": node["iri"], "label": node["label"]}], "weights": _weighed(node.get("weights", {}), roles)}
+def _item(node: Mapping[str, Any], roles: Sequence[Mapping[str, str]], by: bool = False) -> dict[str, Any]:
+    """An item of one node; ``by``: with the roles that link to it (for what some of three or more roles share)."""
+    item = {"nodes": [{"id": node["iri"], "label": node["label"]}], "weights": _weighed(node.get("weights", {}), roles)}
+    if by:
+        item["by"] = [{"key": r["key"], "index": i, "label": r["label"]} for i, r in enumerate(roles)
+                      if r["iri"] in node["roles"]]  # fmt: skip
+    return item
 
 
 def _pair(pair: Mapping[str, Any], roles: Sequence[Mapping[str, str]]) -> dict[str, Any]:
@@ -168,7 +173,7 @@ def text_view(comparison: Mapping[str, Any]) -> dict[str, Any]:
             partial = {
                 "key": "some",
                 "heading": "Shared by some",
-                "entries": [_item(n, roles) for n in _heaviest_first(category["partial"])],
+                "entries": [_item(n, roles, by=True) for n in _heaviest_first(category["partial"])],
             }
             columns = [[shared, matched, partial], *([group] for group in only)]
         else:  # side by side: only the first, what both have, only the second

@@ -276,3 +276,20 @@ def test_hostile_labels_are_text_in_the_view_and_the_csv(browser: Any, tmp_path:
     page.context.close()
     rows = list(csv.reader(io.StringIO(comparison_csv_wide(network.graph["comparison"]))))
     assert ["duties", "shared", "'" + label, "https://example.org/d"] == rows[1][:4]
+
+
+def test_three_roles_say_who_shares_what_some_share(mini_store: Path) -> None:
+    network = _network(mini_store, "role:production-manager", "role:producer", "27-2012.00")
+    view = text_view(network.graph["comparison"])
+    assert [r["key"] for r in view["roles"]] == ["A", "B", "C"]
+    duties = next(c for c in view["categories"] if c["category"] == "duties")
+    assert [[g["key"] for g in column] for column in duties["columns"]] == [
+        ["shared", "matched", "some"], ["only"], ["only"], ["only"]
+    ]  # fmt: skip
+    some = duties["columns"][0][2]["entries"]
+    assert some and all(1 < len(item["by"]) < 3 for item in some)
+    assert {r["key"] for item in some for r in item["by"]} == {"A", "B"}  # the article's two roles share duties
+    assert duties["headline"].startswith("all 3 share ") and f"; {len(some)} more shared by some" in duties["headline"]
+    html = network_page(network).decode()
+    assert html.count('<span class="tv-by">shared by ') == sum(len(c["partial"]) for c in
+                                                                network.graph["comparison"]["categories"])  # fmt: skip
