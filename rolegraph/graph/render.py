@@ -20,12 +20,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from .layout import role_layout
 from .textview import comparison_csv_wide, text_view
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 __all__ = ["MEMBERSHIP_COLOURS", "ROLE_COLOURS", "SHAPES", "network_page"]
 
@@ -159,7 +162,7 @@ def _pyvis_network(graph: nx.MultiGraph, positions: dict[Any, tuple[int, int]]) 
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Any:
+def _environment() -> Environment:
     """The templates' Jinja environment, made once: compiling the page's templates takes longer than rendering them
     (a server renders many pages in one process)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
