@@ -8,7 +8,9 @@ It is built once per worker from the listings kept beside a store (``list-roles`
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,13 +126,23 @@ class RoleCatalog:
         self.roles = sorted(roles, key=lambda r: (r.label.casefold(), r.iri))
         self.by_iri = {role.iri: role for role in self.roles}
         self.group_titles = group_titles
-        # One folded string per name, for a substring scan per keystroke (C-speed `in`), then scoring of the hits.
+        # Folded names, and two sorted views of them for search: the names themselves (a typed text's prefix range)
+        # and their words (a typed word's prefix range); a substring scan only when those find too few roles.
         self._names: list[str] = []
         self._owners: list[tuple[int, int, str]] = []
         for number, role in enumerate(self.roles):
             for name, kind in [(role.label, "label"), *role.names]:
                 self._names.append(" ".join(fold_words(name)))
                 self._owners.append((number, _KINDS.get(kind, _ALTERNATIVE), name))
+        order = sorted(range(len(self._names)), key=self._names.__getitem__)
+        self._sorted_names = [self._names[i] for i in order]
+        self._sorted_positions = order
+        postings: dict[str, list[int]] = {}
+        for position, name in enumerate(self._names):
+            for word in dict.fromkeys(name.split()):
+                postings.setdefault(word, []).append(position)
+        self._words = sorted(postings)
+        self._postings = [postings[word] for word in self._words]
 
     def __len__(self) -> int:
         return len(self.roles)
@@ -155,33 +167,48 @@ class RoleCatalog:
 
     def search(self, text: str, limit: int = 20, source: str | None = None) -> list[tuple[CatalogRole, str]]:
         """The roles whose names hold every word of ``text`` (as a word's start; anywhere for one of 4 letters or
-        more), best first: a name equal to it, then starting with it, then holding its words, labels before other
-        names, shorter labels first. Each with the name it matched."""
+        more), best first: a name equal to it, then starting with it, then holding its words at their start, then
+        anywhere; labels before other names, shorter labels first. Each with the name it matched."""
         words = fold_words(text)
         if not words:
             return []
         typed = " ".join(words)
         longest = max(words, key=len)
         best: dict[int, tuple[int, int, str]] = {}
-        for position in [i for i, name in enumerate(self._names) if longest in name]:
-            name = self._names[position]
+
+        def consider(positions: list[int], rank_of: Callable[[str], int | None]) -> None:
+            for position in positions:
+                number, kind, shown = self._owners[position]
+                if source is not None and self.roles[number].source != source:
+                    continue
+                rank = rank_of(self._names[position])
+                if rank is None:
+                    continue
+                score = (rank, min(kind, 1), shown)
+                if number not in best or score[:2] < best[number][:2]:
+                    best[number] = score
+
+        def starting(name: str) -> int | None:
+            return 0 if name == typed else 1
+
+        def holding_words(name: str) -> int | None:
             padded = " " + name
-            if not all(f" {word}" in padded or (len(word) >= 4 and word in name) for word in words):
-                continue
-            number, kind, shown = self._owners[position]
-            if source is not None and self.roles[number].source != source:
-                continue
-            if name == typed:
-                rank = 0
-            elif name.startswith(typed):
-                rank = 1
-            elif f" {typed}" in padded:
-                rank = 2
-            else:
-                rank = 3
-            score = (rank, min(kind, 1), shown)
-            if number not in best or score[:2] < best[number][:2]:
-                best[number] = score
+            return 2 if all(f" {word}" in padded for word in words) else None
+
+        def holding(name: str) -> int | None:
+            padded = " " + name
+            return 3 if all(f" {word}" in padded or (len(word) >= 4 and word in name) for word in words) else None
+
+        # Each tier only ranks below the ones before: once they fill the answer, the next need not be read.
+        low = bisect.bisect_left(self._sorted_names, typed)
+        high = bisect.bisect_left(self._sorted_names, typed + "\U0010ffff")
+        consider(self._sorted_positions[low:high], starting)
+        if len(best) < limit:
+            low = bisect.bisect_left(self._words, longest)
+            high = bisect.bisect_left(self._words, longest + "\U0010ffff")
+            consider(sorted({p for held in self._postings[low:high] for p in held}), holding_words)
+        if len(best) < limit and len(longest) >= 4:
+            consider([i for i, name in enumerate(self._names) if longest in name], holding)
         order = sorted(best, key=lambda n: (best[n][:2], len(self.roles[n].label), self.roles[n].label.casefold()))
         return [(self.roles[n], best[n][2]) for n in order[:limit]]
 

@@ -31,7 +31,7 @@ PAGE_POLICY = (
     "frame-ancestors 'none'; base-uri 'none'"
 )
 """The site's pages: their one script is the server's own ``/site.js`` (no inline script, so a label can never run)."""
-NAV = [("/", "Roles"), ("/roles", "Browse"), ("/query", "Query"), ("/sources", "Sources")]
+NAV = [("/", "rolegraph"), ("/roles", "Browse"), ("/query", "Query"), ("/sources", "Sources")]
 """The header every page of the site starts with: (address, text)."""
 EXAMPLE_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX rg: <https://w3id.org/rolegraph/vocab#>
@@ -238,16 +238,21 @@ def _entry_view(entry: Any) -> dict[str, Any]:
             description = value
         elif heading not in _DETAIL_HIDDEN:
             details.append((_DETAIL_HEADINGS.get(heading, heading), value))
+    grouped: dict[str, list[str]] = {}
+    for heading, value in details:  # one line per kind of detail ("part of: A; B"), not one per value
+        grouped.setdefault(heading, []).append(value)
     weights = entry.weights
     bars = [(name, float(weights[name]), top) for name, top in (("importance", 5), ("level", 7))
             if isinstance(weights.get(name), int | float)]  # fmt: skip
     return {"label": entry.label, "href": concept_href(str(entry.value)) if is_iri(entry.value) else None,
             "weight": entry.weight_text, "bars": bars, "esco": weights.get("esco"), "kind": kind,
-            "description": description, "details": details, "citations": [str(c) for c in entry.citations]}  # fmt: skip
+            "description": description, "details": [(h, "; ".join(v)) for h, v in grouped.items()],
+            "citations": [str(c) for c in entry.citations]}  # fmt: skip
 
 
-def _sections(profile: Any) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The profile's categories as headed sections; ESCO's skills split into essential and optional."""
+def _sections(profile: Any) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
+    """The profile's categories as headed sections, each with the citations all its entries share (said once);
+    ESCO's skills split into essential and optional."""
     sections: list[tuple[str, list[dict[str, Any]]]] = []
     for category, entries in profile.by_category().items():
         views = [_entry_view(entry) for entry in entries]
@@ -261,7 +266,13 @@ def _sections(profile: Any) -> list[tuple[str, list[dict[str, Any]]]]:
                 sections.append(("Other skills", rest))
         else:
             sections.append((category, views))
-    return sections
+    cited = []
+    for heading, views in sections:
+        shared = views[0]["citations"] if all(view["citations"] == views[0]["citations"] for view in views) else []
+        if shared:
+            views = [{**view, "citations": []} for view in views]
+        cited.append((heading, views, shared))
+    return cited
 
 
 def _similar(site: SiteContext, iri: URIRef, limit: int = 10) -> list[tuple[str, str, str, float]]:

@@ -52,7 +52,7 @@
         li.addEventListener("mousedown", (event) => { event.preventDefault(); choose(role); });
         list.appendChild(li);
       });
-      list.hidden = roles.length === 0;
+      list.hidden = roles.length === 0 || document.activeElement !== input;
       mark(-1);
     }
     input.addEventListener("input", () => {
@@ -69,13 +69,14 @@
       }, 120);
     });
     input.addEventListener("keydown", (event) => {
-      if (list.hidden) return;
+      if (list.hidden || event.key === "Escape") return;
       if (event.key === "ArrowDown") { event.preventDefault(); mark(Math.min(active + 1, found.length - 1)); }
       else if (event.key === "ArrowUp") { event.preventDefault(); mark(Math.max(active - 1, 0)); }
       else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(found[active]); }
-      else if (event.key === "Escape") { list.hidden = true; }
     });
-    input.addEventListener("blur", () => { list.hidden = true; });
+    function close() { clearTimeout(timer); asked++; list.hidden = true; }  // an answer still on its way is dropped
+    input.addEventListener("keydown", (event) => { if (event.key === "Escape") close(); });
+    input.addEventListener("blur", close);
   }
 
   form.querySelectorAll("input[name=role]").forEach(attach);
