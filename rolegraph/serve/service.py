@@ -324,8 +324,20 @@ def _role(site: SiteContext, name: str) -> JobResult:
 
 def _unknown_role(site: SiteContext, name: str, error: UnknownRoleError) -> JobResult:
     """The 404 page for a name no role has: the close names, and the roles a search for it finds."""
-    suggestions = [(role_href(s), s) for s in error.suggestions]
-    found = [(role_href(r.iri), r.label, r.badge) for r, _ in site.catalog.search(name, limit=10)]
+    from ..compare.nameindex import exact_key
+
+    suggestions: list[tuple[str, str, str | None]] = []
+    for suggestion in error.suggestions:  # each role that has the close name, with its source (names are shared)
+        named = [
+            r for r, matched in site.catalog.search(suggestion, limit=8) if exact_key(matched) == exact_key(suggestion)
+        ]
+        suggestions.extend((role_href(r.iri), r.label, r.badge) for r in named)
+        if not named:
+            suggestions.append((role_href(suggestion), suggestion, None))
+    suggestions = list(dict.fromkeys(suggestions))
+    shown = {href for href, _label, _badge in suggestions}
+    found = [(role_href(r.iri), r.label, r.badge) for r, _ in site.catalog.search(name, limit=10)
+             if role_href(r.iri) not in shown]  # fmt: skip
     return page("No such role", 404, page="unknown", name=name, suggestions=suggestions, found=found)
 
 

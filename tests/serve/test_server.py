@@ -481,9 +481,13 @@ def test_an_unknown_role_is_a_404_page_with_suggestions(served: str) -> None:
     answer = fetch(served, "GET", "/role/Produser")
     assert answer.status == 404 and answer.type == "text/html"
     text = answer.text()
-    assert "<h2>Did you mean</h2>" in text and '<a href="/role/Producer">Producer</a>' in text
-    for link in re.findall(r'<li><a href="(/role/[^"]+)">', text):
-        assert fetch(served, "GET", html.unescape(link)).status in (200, 300), link
+    assert "<h2>Did you mean</h2>" in text
+    producer = urllib.parse.quote(f"{ROLE}producer", safe="")
+    assert f'<span class="badge rolegraph">rolegraph</span> <a href="/role/{producer}">Producer</a>' in text
+    links = re.findall(r'<li><span class="badge [^"]+">[^<]+</span> <a href="(/role/[^"]+)">', text)
+    assert links
+    for link in links:
+        assert fetch(served, "GET", html.unescape(link)).status == 200, link
     assert fetch(served, "GET", "/role/no-such-role-anywhere").status == 404
 
 
