@@ -402,8 +402,14 @@ def _query_page(site: SiteContext, args: dict[str, Any] | None = None) -> JobRes
         return _error(404, f"no named query {name[:60]!r}; /query lists them.", html=True)
     text = _first(args, "query") or EXAMPLE_QUERY
     return page("Query" if chosen is None else chosen.name, page="query", queries=queries, chosen=chosen,
-                values={}, example=text, target=site.target, timeout=site.timeout, max_rows=site.max_rows,
-                message=None)  # fmt: skip
+                values={}, examples=_examples(chosen), example=text, target=site.target, timeout=site.timeout,
+                max_rows=site.max_rows, message=None)  # fmt: skip
+
+
+def _examples(query: Any) -> dict[str, str]:
+    """The values the query's ``# example:`` header binds (``--bind name="Producer"``), by parameter."""
+    found = re.findall(r'--bind\s+(\w+)=(?:"([^"]*)"|(\S+))', getattr(query, "example", "") or "")
+    return {name: quoted or bare for name, quoted, bare in found}
 
 
 def _named_query(site: SiteContext, args: dict[str, Any]) -> JobResult:
@@ -428,6 +434,7 @@ def _named_query(site: SiteContext, args: dict[str, Any]) -> JobResult:
     except (RolegraphError, ValueError) as error:
         status = 404 if isinstance(error, UnknownRoleError) else 400
         return page(chosen.name, status, page="query", queries=list_queries(), chosen=chosen, values=values,
+                    examples=_examples(chosen),
                     example=EXAMPLE_QUERY, target=site.target, timeout=site.timeout, max_rows=site.max_rows,
                     message=str(error))  # fmt: skip
     return _table(site, table, title=chosen.name)
@@ -540,7 +547,7 @@ def _sparql(site: SiteContext, args: dict[str, Any]) -> JobResult:
         message = result.body.decode("utf-8", "replace").strip()
         # the form again, with the query as typed and what was wrong with it
         again = page("Query", result.status, page="query", queries=_named_queries(), chosen=None, values={},
-                     example=query, target=site.target, timeout=site.timeout, max_rows=site.max_rows,
+                     examples={}, example=query, target=site.target, timeout=site.timeout, max_rows=site.max_rows,
                      message=message)  # fmt: skip
         return again
     return result

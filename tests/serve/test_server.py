@@ -495,6 +495,7 @@ def test_the_named_query_form_round_trip(served: str) -> None:
     page = fetch(served, "GET", "/query").text()
     assert '<a href="/query?name=shared-skills">shared-skills</a>' in page
     form = fetch(served, "GET", "/query?name=shared-skills").text()
+    assert 'placeholder="for example Production Manager"' in form  # from the query's example header
     names = re.findall(r'<input type="text" name="([^"]+)"', form)
     assert names
     params = {name: ("27-2012.00" if i == 0 else "11-3051.00") for i, name in enumerate(names)}
