@@ -141,6 +141,8 @@ def _pyvis_network(graph: nx.MultiGraph, positions: dict[Any, tuple[int, int]]) 
                 "citations": list(data.get("citations", [])),
             }
         )
+        if "href" in data:  # the node's page on the served site
+            nodes[-1]["href"] = str(data["href"])
     edges = []
     for u, v, key, data in sorted(_edges(graph), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
         role = u if u in colour_of else v if v in colour_of else None
@@ -174,11 +176,18 @@ def _environment() -> Environment:
     )
 
 
-def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[str, Any] | None = None) -> bytes:
+def network_page(
+    graph: nx.MultiGraph,
+    title: str | None = None,
+    summary: dict[str, Any] | None = None,
+    nav: list[tuple[str, str]] | None = None,
+) -> bytes:
     """The self-contained HTML page for a role network (as made by :mod:`rolegraph.graph.projection`), as UTF-8 bytes.
 
     ``summary`` adds the header's table: ``{"jaccard": float, "overlap": float or None, "categories": [{"category",
     "comparable", "jaccard", "overlap", "shared", "matched", "some", "unique": [counts per role]}]}``.
+    ``nav``: (address, text) links for a header at the top (the served site's); a node's ``href`` attribute, where
+    set, is the address of its page there.
     """
     summary = summary if summary is not None else graph.graph.get("summary")
     positions = role_layout(graph)
@@ -204,6 +213,7 @@ def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[s
         kinds=[(k, SHAPES.get(k, ("dot", "\u25cf", False))[1]) for k in kinds],
         membership_colours=MEMBERSHIP_COLOURS,
         several=len(roles) > 2,
+        nav=nav or [],
         data_json=_script_safe_json(data),
         view=text_view(comparison) if comparison else None,
         comparison_json=_script_safe_json(exported),
