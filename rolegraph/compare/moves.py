@@ -61,7 +61,7 @@ GAP_CATEGORIES = ("skills", "knowledge", "duties", "work activities", "certifica
 SKILL_CATEGORIES = ("skills", "knowledge")
 """The categories whose coverage enters the transition score and whose items can unlock moves."""
 
-VIABLE_SCORE = 0.13
+VIABLE_SCORE = 0.12
 """A move is viable from this transition score (calibrated on the tuning half: see benchmarks/evaluate_moves.py)."""
 
 MAX_ZONE_RISE = 1
