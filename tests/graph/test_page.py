@@ -534,6 +534,7 @@ def test_the_panel_overlays_the_graph_and_the_selection_keeps_its_colour(opened:
     assert opened.evaluate(where, node) == before
     selected = opened.evaluate(f"rolegraph.network.body.nodes['{node}'].options.color")
     assert selected["highlight"]["background"] == selected["background"]
+    opened.page.wait_for_timeout(400)  # past the tooltip's delay, the pointer still on the node
     assert opened.evaluate(
         "[...document.querySelectorAll('.vis-tooltip')].every(t => t.style.visibility !== 'visible')"
     )
