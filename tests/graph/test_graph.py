@@ -294,3 +294,26 @@ def test_graph_command(tmp_path: Path) -> None:
     assert done.returncode == 0 and (tmp_path / "whole.html").stat().st_size > 100_000
     refused = run()
     assert refused.returncode == 2 and "say what to write" in refused.stderr
+
+
+def test_a_neighbourhood_on_an_aligned_store_gives_similar_roles_their_stored_similarity(
+    aligned_mini_store: Path,
+) -> None:
+    with rolegraph.open_store(aligned_mini_store) as graph:
+        checked = 0
+        for summary in graph.roles():
+            stored = {str(r.other): (float(r.score), int(r.rank))
+                      for r in graph.query("most-similar-roles", role=str(summary.iri))}  # fmt: skip
+            if not stored:
+                continue
+            try:
+                near = neighbourhood_network(graph.engine, summary.iri, 1)
+            except InputError:
+                continue
+            for node, data in near.nodes(data=True):
+                if data["kind"] == "similar role" and node in stored:
+                    assert (data["similarity"], data["similarity_rank"]) == stored[node]
+                    checked += 1
+                elif data["kind"] == "similar role":
+                    assert "similarity" not in data
+        assert checked > 0

@@ -392,8 +392,9 @@ LABEL_BOXES = """() => {
   const measure = document.createElement('canvas').getContext('2d');
   for (const h of rolegraph.headings()) {
     measure.font = (h.bold ? 'bold ' : '600 ') + h.size + 'px sans-serif';
-    boxes.push({id: 'heading: ' + h.text, left: h.x, top: h.y, right: h.x + measure.measureText(h.text).width,
-                bottom: h.y + h.size * 1.2, px: h.size * scale});
+    const width = Math.max(...h.lines.map(line => measure.measureText(line).width));
+    boxes.push({id: 'heading: ' + h.text, left: h.x, top: h.y, right: h.x + width,
+                bottom: h.y + h.lines.length * h.size * 1.2, px: h.size * scale});
   }
   const overlapping = [];
   for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
