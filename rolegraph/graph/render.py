@@ -150,6 +150,8 @@ def _pyvis_network(graph: nx.MultiGraph) -> tuple[list[Any], list[Any], Any]:
         linked = [r for r in roles if r in data.get("roles", [])]
         if membership == "role":
             colour = colour_of.get(node, ROLE_COLOURS[0])
+        elif len(roles) == 1:  # a neighbourhood: its role's colour for what it links to, grey for the rest
+            colour = colour_of[roles[0]] if linked else "#777777"
         elif membership in MEMBERSHIP_COLOURS:
             colour = MEMBERSHIP_COLOURS[membership]
         else:

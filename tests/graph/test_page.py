@@ -587,3 +587,17 @@ def test_two_onet_occupations(browser: Any, tmp_path: Path, real_store: Path) ->
         _screenshot(page, "network-two-onet-occupations.png")
     finally:
         page.close()
+
+
+def test_a_node_with_an_href_links_to_its_page_from_the_panel(browser: Any, tmp_path: Path) -> None:
+    network = generated_comparison(6)
+    network.nodes["https://example.org/node/0"]["href"] = "/role?iri=https%3A%2F%2Fexample.org%2Fnode%2F0"
+    page = _page(browser, tmp_path, "href.html", network)
+    try:
+        page.evaluate("id => window.rolegraphNetwork.focus(id)", "https://example.org/node/0")
+        link = page.page.locator("#panel-link")
+        assert link.is_visible() and link.get_attribute("href") == "/role?iri=https%3A%2F%2Fexample.org%2Fnode%2F0"
+        page.evaluate("id => window.rolegraphNetwork.focus(id)", "https://example.org/node/1")
+        assert not link.is_visible()
+    finally:
+        page.close()
