@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from ..compare.profile import weight_text
 from .layout import network_layout
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 __all__ = ["LABEL_SIZE", "MEMBERSHIP_COLOURS", "ROLE_COLOURS", "SHAPES", "network_page"]
 
@@ -212,14 +216,25 @@ def _pyvis_network(graph: nx.MultiGraph) -> tuple[list[Any], list[Any], Any]:
     return nodes, edges, json.loads(json.dumps(OPTIONS))
 
 
+@cache
+def _template() -> Template:
+    """The page's template, compiled once a process (compiling it took most of the time a small page takes)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    environment = Environment(
+        loader=PackageLoader("rolegraph.graph", "templates"),
+        autoescape=select_autoescape(default=True),
+        keep_trailing_newline=True,
+    )
+    return environment.get_template("network.html.j2")
+
+
 def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[str, Any] | None = None) -> bytes:
     """The self-contained HTML page for a role network (as made by :mod:`rolegraph.graph.projection`), as UTF-8 bytes.
 
     ``summary`` adds the header's table: ``{"jaccard": float, "overlap": float or None, "categories": [{"category",
     "comparable", "jaccard", "overlap", "shared", "matched", "some", "unique": [counts per role]}]}``.
     """
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
     summary = summary if summary is not None else graph.graph.get("summary")
     nodes, edges, options = _pyvis_network(graph)
     roles = [n for n in nodes if n["membership"] == "role"]
@@ -232,12 +247,7 @@ def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[s
     role_legend = [(r["label"], r["color"]["background"]) for r in roles]
     data = {"nodes": nodes, "edges": edges, "options": options, "kinds": kinds, "layout": network_layout(graph),
             "labelSize": LABEL_SIZE, "labelWidth": LABEL_WIDTH}  # fmt: skip
-    environment = Environment(
-        loader=PackageLoader("rolegraph.graph", "templates"),
-        autoescape=select_autoescape(default=True),
-        keep_trailing_newline=True,
-    )
-    page = environment.get_template("network.html.j2").render(
+    page = _template().render(
         title=title or " vs. ".join(label for label, _ in role_legend) or "rolegraph",
         roles=role_legend,
         summary=summary,
