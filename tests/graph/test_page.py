@@ -213,6 +213,8 @@ def test_three_roles(browser: Any, tmp_path: Path) -> None:
     try:
         assert page.errors == []
         assert page.evaluate("rolegraph.nodes.length") == network.number_of_nodes()
+        assert page.evaluate(LABEL_BOXES)["overlapping"] == []
+        _screenshot(page, "network-three-roles.png")
         page.page.check("input[name=membership][value=some]")
         assert set(page.evaluate("rolegraph.nodeView.get().map(n => n.membership)")) == {"some", "role"}
     finally:
@@ -568,6 +570,12 @@ def test_mobile_panel_is_a_bottom_sheet(browser: Any, tmp_path: Path, two_roles:
         )
         assert panel[0] == 0 and panel[1] == 390 and abs(panel[2] - 844) < 1
         assert page.evaluate("document.getElementById('network').getBoundingClientRect().height") == height
+        node = page.evaluate(
+            "id => rolegraph.network.canvasToDOM(rolegraph.network.getPositions([id])[id]).y"
+            " + document.getElementById('network').getBoundingClientRect().top",
+            ID + "skill/communication",
+        )
+        assert node < page.evaluate("document.getElementById('panel').getBoundingClientRect().top")  # not under it
         _screenshot(page, "network-mobile.png")
     finally:
         page.close()
