@@ -512,6 +512,9 @@ def test_fit_and_filters_refit_and_only_this_kind(opened: Opened) -> None:
     assert fitted < initial  # the whole page of 57 nodes does not fit at a readable zoom
     opened.page.click("#reset")
     assert opened.evaluate("rolegraph.network.getScale()") == initial
+    opened.page.click("#fit")
+    opened.evaluate("window.rolegraphNetwork.reset()")  # for a page that shows the network on demand
+    assert opened.evaluate("rolegraph.network.getScale()") == initial
     opened.page.click("button.only[data-kind=skill]")
     kinds = set(opened.evaluate("rolegraph.nodeView.get().map(n => n.kind)"))
     assert kinds == {"skill", "role"}
