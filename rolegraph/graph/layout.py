@@ -14,8 +14,10 @@ category) is a cell with a heading; past :data:`COLLAPSE_OVER` nodes the page sh
 >>> g.add_node("b", kind="role", label="B", membership="role", roles=["b"])
 >>> g.add_node("s", kind="skill", label="S", membership="all", roles=["a", "b"], categories=["skills"])
 >>> arrangement = network_layout(g)
->>> [c["title"] for c in arrangement["columns"]], arrangement["cells"]
-(['Only A', 'Shared by both', 'Only B'], [{'column': 1, 'row': 0, 'title': 'Skills', 'nodes': ['s']}])
+>>> [c["title"] for c in arrangement["columns"]]
+['Only A', 'Shared by both', 'Matched (\u2248 score)', 'Only B']
+>>> arrangement["cells"]
+[{'column': 1, 'row': 0, 'title': 'Skills', 'nodes': ['s']}]
 """
 
 from __future__ import annotations
