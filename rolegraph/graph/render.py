@@ -161,7 +161,8 @@ def _pyvis_network(graph: nx.MultiGraph) -> tuple[list[Any], list[Any], Any]:
         else:
             colour = colour_of.get(linked[0], "#777777") if linked else "#777777"
         shape, _symbol, hollow = SHAPES.get(kind, ("dot", "", False))
-        ring = "#000000" if membership == "all" else "#222222" if membership == "role" else colour
+        # A hollow shape shows its colour only in its border: there the border keeps the colour.
+        ring = "#222222" if membership == "role" else "#000000" if membership == "all" and not hollow else colour
         colours = {"background": "#ffffff" if hollow else colour, "border": ring}
         entry: dict[str, Any] = {
             "id": str(node),
@@ -170,7 +171,7 @@ def _pyvis_network(graph: nx.MultiGraph) -> tuple[list[Any], list[Any], Any]:
             "size": 30 if membership == "role" else 13 if _essential(data) else 9,
             "borderWidth": 3 if hollow or membership == "all" else 1,
             # The selected node keeps its colours; the thicker border (borderWidthSelected) marks it.
-            "color": {**colours, "highlight": {**colours, "border": "#000000"}, "hover": colours},
+            "color": {**colours, "highlight": {**colours, "border": ring if hollow else "#000000"}, "hover": colours},
             "font": {
                 "size": 18 if membership == "role" else LABEL_SIZE,
                 "color": "#ffffff" if kind == "salary" else "#222222",
@@ -185,8 +186,9 @@ def _pyvis_network(graph: nx.MultiGraph) -> tuple[list[Any], list[Any], Any]:
         }
         if membership == "matched":
             entry["shapeProperties"] = {"borderDashes": [4, 3]}
-            entry["borderWidth"] = 2
-            entry["color"]["border"] = entry["color"]["highlight"]["border"] = "#333333"
+            if not hollow:
+                entry["color"]["border"] = entry["color"]["hover"]["border"] = "#333333"
+            entry["borderWidth"] = 3 if hollow else 2
         if kind == "salary":
             entry["font"]["size"] = LABEL_SIZE
         if isinstance(data.get("similarity"), int | float):
