@@ -82,6 +82,10 @@ def bindings(roles: int) -> dict[str, dict[str, Any]]:
         "shared-skills": {"a": r[0], "b": r[1]},
         "similar-roles": {"role": r[0], "other": r[1:11]},
         "unique-duties": {"role": r[0], "other": r[1]},
+        "career-candidates": {"role": r[0]},
+        "career-facts": {"role": [r[0], r[1]]},
+        "career-links": {"role": [r[0], r[1]]},
+        "role-gap": {"from": r[0], "to": r[1]},
     }
 
 

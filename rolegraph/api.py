@@ -30,6 +30,7 @@ from .sparql.results import ResultTable
 if TYPE_CHECKING:  # rdflib is imported where it is used: the commands that only read rows never import it
     from rdflib import Graph, URIRef
 
+    from .compare.moves import Gap, Moves
     from .compare.similarity import Similarity
     from .sparql.engines import Answer
 
@@ -91,6 +92,25 @@ class RoleGraph:
         from .compare.similarity import similar_roles
 
         return similar_roles(self.engine, self.resolve(name), limit)
+
+    def gap(self, origin: str, destination: str) -> Gap:
+        """What carries over from role ``origin`` to role ``destination`` (names) and what is missing, heaviest
+        first, with both roles' job zone, education and pay; displays itself in Jupyter."""
+        from .compare.moves import role_gap
+
+        if (start := self.resolve(origin)) == (end := self.resolve(destination)):
+            from .errors import InputError
+
+            raise InputError(f"{origin!r} and {destination!r} are one role <{start}>: give two different roles.")
+        return role_gap(self.engine, start, end)
+
+    def moves(self, origin: str, *, top: int = 10, source: str | None = None, unlocks: int = 0) -> Moves:
+        """Where role ``origin`` can lead: viable destinations best first (of ``source`` only, when given: "esco",
+        "onet" or "rolegraph"), those left out with the reason, and with ``unlocks`` that many skills whose
+        learning would open more moves; displays itself in Jupyter."""
+        from .compare.moves import role_moves
+
+        return role_moves(self.engine, self.resolve(origin), top=top, source=source, unlocks=unlocks)
 
     def query(self, name: str, /, **params: Raw) -> ResultTable:
         """Run the named query ``name`` from ``queries/``; role parameters take names, list parameters lists."""

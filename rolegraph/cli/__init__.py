@@ -18,7 +18,7 @@ import click
 
 from ..display import clean as _clean
 from ..errors import InputError, RolegraphError
-from . import aligning, checking, drawing, explore, exporting, querying, serving, storage  # noqa: F401 - importing them adds their commands
+from . import aligning, career, checking, drawing, explore, exporting, querying, serving, storage  # noqa: F401 - importing them adds their commands
 from .base import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, _OutputClosedError, cli
 
 __all__ = ["cli", "main"]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..sparql.engines import QueryEngine, select
+from ..sparql.results import JUPYTER_STYLE
 from .matching import COUNTED, pair_nodes, read_links
 from .profile import weight_text
 
@@ -255,8 +256,8 @@ class Comparison:
         title = " vs. ".join(html.escape(labels[r.iri]) for r in self.roles)
         overlap = f"{self.overlap:.2f}" if self.overlap is not None else "not comparable"
         return (
-            f"<p><b>{title}</b>: overlap {overlap}, overall Jaccard {self.jaccard:.2f}</p>"
-            f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{JUPYTER_STYLE}<p><b>{title}</b>: overlap {overlap}, overall Jaccard {self.jaccard:.2f}</p>"
+            f'<table class="rolegraph"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
         )
 
 

@@ -93,6 +93,7 @@ def comparison_network(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> n
     comparison = compare_roles(graph, roles)
     network = comparison_graph(comparison, link_citations(graph, comparison))
     network.graph["summary"] = comparison_summary(comparison)
+    network.graph["comparison"] = comparison.to_dict()  # the page's text view and its CSV and JSON exports
     _cite_roles(graph, network, [URIRef(r.iri) for r in comparison.roles])
     return network
 

@@ -15,8 +15,9 @@ True
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from functools import cache
+from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,9 +26,10 @@ import networkx as nx
 
 from ..compare.profile import weight_text
 from .layout import network_layout
+from .textview import comparison_csv_wide, text_view
 
 if TYPE_CHECKING:
-    from jinja2 import Template
+    from jinja2 import Environment
 
 __all__ = ["LABEL_SIZE", "MEMBERSHIP_COLOURS", "ROLE_COLOURS", "SHAPES", "network_page"]
 
@@ -218,24 +220,31 @@ def _pyvis_network(graph: nx.MultiGraph) -> tuple[list[Any], list[Any], Any]:
     return nodes, edges, json.loads(json.dumps(OPTIONS))
 
 
-@cache
-def _template() -> Template:
-    """The page's template, compiled once a process (compiling it took most of the time a small page takes)."""
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """The templates' Jinja environment, made once: compiling the page's templates takes longer than rendering them
+    (a server renders many pages in one process)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    environment = Environment(
+    return Environment(
         loader=PackageLoader("rolegraph.graph", "templates"),
         autoescape=select_autoescape(default=True),
         keep_trailing_newline=True,
     )
-    return environment.get_template("network.html.j2")
 
 
-def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[str, Any] | None = None) -> bytes:
+def network_page(
+    graph: nx.MultiGraph,
+    title: str | None = None,
+    summary: dict[str, Any] | None = None,
+    nav: list[tuple[str, str]] | None = None,
+) -> bytes:
     """The self-contained HTML page for a role network (as made by :mod:`rolegraph.graph.projection`), as UTF-8 bytes.
 
     ``summary`` adds the header's table: ``{"jaccard": float, "overlap": float or None, "categories": [{"category",
     "comparable", "jaccard", "overlap", "shared", "matched", "some", "unique": [counts per role]}]}``.
+    ``nav``: (address, text) links for a header at the top (the served site's); a node's ``href`` attribute, where
+    set, is the address of its page there.
     """
     summary = summary if summary is not None else graph.graph.get("summary")
     nodes, edges, options = _pyvis_network(graph)
@@ -249,15 +258,23 @@ def network_page(graph: nx.MultiGraph, title: str | None = None, summary: dict[s
     role_legend = [(r["label"], r["color"]["background"]) for r in roles]
     data = {"nodes": nodes, "edges": edges, "options": options, "kinds": kinds, "layout": network_layout(graph),
             "labelSize": LABEL_SIZE, "labelWidth": LABEL_WIDTH}  # fmt: skip
-    page = _template().render(
-        title=title or " vs. ".join(label for label, _ in role_legend) or "rolegraph",
+    environment = _environment()
+    comparison = graph.graph.get("comparison")
+    title = title or " vs. ".join(label for label, _ in role_legend) or "rolegraph"
+    exported = {"comparison": comparison, "csv": comparison_csv_wide(comparison)} if comparison else {}
+    page = environment.get_template("network.html.j2").render(
+        title=title,
         roles=role_legend,
         summary=summary,
         counts={"nodes": len(nodes), "edges": len(edges)},
         kinds=[(k, SHAPES.get(k, ("dot", "\u25cf", False))[1]) for k in kinds],
         membership_colours=MEMBERSHIP_COLOURS,
         several=len(roles) > 2,
+        nav=nav or [],
         data_json=_script_safe_json(data),
+        view=text_view(comparison) if comparison else None,
+        comparison_json=_script_safe_json(exported),
+        slug=re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] or "rolegraph",
         vis_js=_vis_network_js(),
     )
     return page.encode("utf-8")

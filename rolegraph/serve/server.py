@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import io
 import json
 import re
@@ -63,6 +64,15 @@ CORS_METHODS = {
 TEXT = "text/plain; charset=utf-8"
 _READ_CHUNK = 8192
 _LENGTH = re.compile(r"[0-9]{1,18}")
+_PAGES = ("/", "/query", "/compare", "/roles", "/roles.json", "/sources", "/site.js")
+
+
+@functools.cache
+def _site_script() -> bytes:
+    """The site's one script (the role picker), from the package's templates."""
+    from importlib.resources import files
+
+    return files("rolegraph.graph").joinpath("templates", "site.js").read_bytes()
 
 
 @dataclass(frozen=True)
@@ -406,7 +416,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/health":
             self._health(head=method == "HEAD")
             return
-        known = path in ("/", "/query", "/compare") or (path.startswith("/role/") and len(path) > len("/role/"))
+        known = path in _PAGES or any(path.startswith(p) and len(path) > len(p) for p in ("/role/", "/concept/"))
         if method == "POST":
             self._text(405 if known else 404, f"{path} takes GET only." if known else f"nothing at {path}.",
                        {"Allow": "GET, HEAD"} if known else None)  # fmt: skip
@@ -416,15 +426,22 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/":
             notice = self._health_notice(self.server.pool.health())
             self._run(Job("page", {"name": "landing", "notice": notice}), head=head)
-        elif path == "/query":
-            self._run(Job("page", {"name": "query"}), head=head)
+        elif path == "/site.js":
+            script = {"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "max-age=3600"}
+            self._send(JobResult(200, script, _site_script()), head=head)
+        elif path in ("/query", "/roles", "/roles.json", "/sources"):
+            self._run(Job("page", {"name": path[1:], "params": params}), head=head)
+        elif path.startswith("/concept/") and len(path) > len("/concept/"):
+            iri = urllib.parse.unquote(path[len("/concept/") :])
+            self._run(Job("page", {"name": "concept", "iri": iri}), head=head)
         elif path == "/compare":
             self._run(Job("page", {"name": "compare", "roles": params.get("role", [])}), head=head)
         elif path.startswith("/role/") and len(path) > len("/role/"):
             name = urllib.parse.unquote(path[len("/role/") :])
             self._run(Job("page", {"name": "role", "role": name}), head=head)
         else:
-            self._text(404, f"nothing at {path}; try / (roles), /sparql, /query, /health or /compare?role=A&role=B.")
+            self._text(404, f"nothing at {path}; try / (roles), /roles?q=NAME, /sparql, /query, /sources, /health or "
+                       "/compare?role=A&role=B.")  # fmt: skip
 
     def _health(self, head: bool) -> None:
         health = self.server.pool.health()

@@ -41,6 +41,7 @@ else:
     _Terms = tuple  # rdflib's Node is named only for type checkers: rows of light terms never import rdflib
 
 __all__ = [
+    "JUPYTER_STYLE",
     "ResultTable",
     "Row",
     "boolean_json",
@@ -55,6 +56,13 @@ __all__ = [
 ]
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+
+JUPYTER_STYLE = (
+    "<style>table.rolegraph th, table.rolegraph td { text-align: left; vertical-align: top; }"
+    " table.rolegraph small { color: #555; }</style>"
+)
+"""The style of rolegraph's Jupyter tables (``_repr_html_``): JupyterLab right-aligns and middle-aligns table cells,
+which makes lists of labels hard to read; a rule of a class and two elements wins over JupyterLab's."""
 
 _NOT_DATA = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """What XML 1.0 cannot carry (C0 controls but tab, LF and CR; surrogates; U+FFFE, U+FFFF), and what a terminal would
@@ -157,7 +165,7 @@ class ResultTable:
             "<tr>" + "".join(f"<td>{html.escape('' if t is None else str(t))}</td>" for t in row) + "</tr>"
             for row in self.rows
         )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return f'{JUPYTER_STYLE}<table class="rolegraph"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _json_term(term: Any) -> dict[str, str]:

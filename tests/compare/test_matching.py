@@ -182,8 +182,9 @@ def test_the_page_joins_a_pair_by_a_dashed_edge_with_its_score(aligned: RoleGrap
     (dashed,) = [e for e in data["edges"] if e["from"] == budget and e["to"] == financial]
     assert dashed["dashes"] is True and dashed["label"] == "0.91"
     assert dashed["citations"] == ["closeMatch 0.91, rolegraph-align tfidf"]
-    assert "<td>skills</td><td>0.27</td><td>0.00</td><td>0</td><td>3</td>" in page
-    assert '<td>knowledge</td><td colspan="2">not comparable</td>' in page
+    assert 'Skills <span class="tv-figures">overlap 0.27, Jaccard 0.00</span>' in page  # the text view's figures
+    assert "Shared by both (0)" in page and "Matched (\u2248, with its score) (3)" in page
+    assert '>Knowledge</h3>\n    <p class="tv-category-headline">not comparable: no knowledge data for' in page
 
 
 def test_pairing_with_three_roles() -> None:

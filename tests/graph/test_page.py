@@ -565,8 +565,9 @@ def test_mobile_panel_is_a_bottom_sheet(browser: Any, tmp_path: Path, two_roles:
         page.evaluate("rolegraph.resetView()")
         height = page.evaluate("document.getElementById('network').getBoundingClientRect().height")
         assert height >= 0.5 * 844
-        page.evaluate("document.getElementById('network').scrollIntoView()")
         page.evaluate("id => window.rolegraphNetwork.focus(id)", ID + "skill/communication")
+        page.page.wait_for_timeout(300)  # the text view scrolls to the item selected: back to the network
+        page.evaluate("document.getElementById('network').scrollIntoView()")
         panel = page.evaluate(
             "(() => { const r = document.getElementById('panel').getBoundingClientRect();"
             " return [r.left, r.right, r.bottom]; })()"

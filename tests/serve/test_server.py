@@ -5,8 +5,10 @@ and the site's pages. The server is real and runs on a loopback port (see the ``
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -409,25 +411,141 @@ def test_curl(served: str) -> None:
 # -- the site ---------------------------------------------------------------------------------------------------
 
 
-def test_landing_page_lists_roles_and_sources(served: str) -> None:
+def test_landing_page_browses_by_source_and_group_and_the_sources_page(served: str) -> None:
     answer = fetch(served, "GET", "/")
     assert answer.status == 200 and answer.type == "text/html"
     text = answer.text()
-    assert "Producers and Directors" in text and "performance production manager" in text
-    assert "O*NET 99.9 Database" in text and "ESCO v9" in text
     assert "default-src 'none'" in answer.headers["content-security-policy"]
-    assert urllib.parse.quote(f"{ONET}27-2012.00", safe="") in text
+    assert "script-src 'self'" in answer.headers["content-security-policy"]
+    assert "Producers and Directors" not in text  # no list of every role: browse and search instead
+    assert '<a href="/roles?source=onet">O*NET</a>' in text and '<a href="/roles?source=esco">ESCO</a>' in text
+    assert re.search(r'href="/roles\?group=soc-27">SOC 27 Arts, Design, Entertainment, Sports, and Media</a> '
+                     r'<span class="muted">\(\d+\)</span>', text)  # fmt: skip
+    group = fetch(served, "GET", "/roles?group=soc-27").text()
+    assert urllib.parse.quote(f"{ONET}27-2012.00", safe="") in group and "Producers and Directors" in group
+    sources = fetch(served, "GET", "/sources").text()
+    assert "O*NET 99.9 Database" in sources and "ESCO v9" in sources
+    for path in ("/roles?source=nowhere", "/roles.json?limit=0", "/roles.json?limit=x", "/roles.json?source=x"):
+        assert fetch(served, "GET", path).status == 400, path
+    assert fetch(served, "GET", "/roles?group=soc-99").status == 404
+
+
+def test_role_search_endpoint(served: str) -> None:
+    answer = fetch(served, "GET", "/roles.json?q=produc")
+    assert answer.status == 200 and answer.type == "application/json"
+    roles = json.loads(answer.body)["roles"]
+    by_label = {role["label"]: role for role in roles}
+    assert by_label["Producers and Directors"]["source"] == "O*NET"
+    assert by_label["Producers and Directors"]["iri"] == f"{ONET}27-2012.00"
+    assert by_label["Producer"]["source"] == "rolegraph"
+    assert (
+        "performance production manager" in by_label and by_label["performance production manager"]["source"] == "ESCO"
+    )
+    assert [role["label"] for role in roles].index("Producer") < [role["label"] for role in roles].index(
+        "Producers and Directors")  # fmt: skip
+    by_code = json.loads(fetch(served, "GET", "/roles.json?q=27-2012").body)["roles"]
+    assert by_code[0]["iri"] == f"{ONET}27-2012.00"
+    assert json.loads(fetch(served, "GET", "/roles.json?q=zzzzqqq").body)["roles"] == []
+    found = fetch(served, "GET", "/roles?q=producer").text()
+    assert '<span class="badge O*NET">O*NET</span> <a href="/role/' in found
 
 
 def test_role_page(served: str) -> None:
     answer = fetch(served, "GET", "/role/" + urllib.parse.quote(f"{ONET}27-2012.00", safe=""))
     assert answer.status == 200
-    assert "Plan and coordinate productions." in answer.text()
-    assert "[O*NET 99.9 Database, Task Statements.txt]" in answer.text()
-    assert 'Active Listening <span class="muted">importance 4.00/5, level 4.50/7</span>' in answer.text()
+    text = answer.text()
+    assert "Plan and coordinate productions." in text
+    assert "[O*NET 99.9 Database, Task Statements.txt]" in text
+    assert re.search(r'>Active Listening</a>\s*<span class="muted">importance</span> <meter min="0" max="5" '
+                     r'value="4.0"', text)  # fmt: skip
+    assert '<a href="https://www.onetonline.org/link/summary/27-2012.00" rel="noopener">' in text
+    assert "<dt>Code</dt><dd>27-2012.00" in text
+    assert "rg:" not in text and "#relatedEssentialSkill" not in text and "notation:" not in text
+    assert 'name="role"' in text and f'data-iri="{ONET}27-2012.00"' in text  # compare with...
     by_name = fetch(served, "GET", "/role/Production%20Manager")
     assert by_name.status == 200 and "Job Duties" in by_name.text()
+
+
+def test_an_esco_role_page_lists_each_skill_once_under_essential_and_optional(served: str) -> None:
+    roles = json.loads(fetch(served, "GET", "/roles.json?q=performance+production+manager").body)["roles"]
+    iri = next(role["iri"] for role in roles if role["source"] == "ESCO")
+    text = fetch(served, "GET", "/role/" + urllib.parse.quote(iri, safe="")).text()
+    assert "https://esco.ec.europa.eu/en/classification/occupation?uri=" + urllib.parse.quote(iri, safe="") in text
+    headings = re.findall(r"<h2>([^<]*) <span", text)
+    assert "Essential skills and knowledge" in headings
+    skills = re.findall(r'<li class="entry"><a href="(/concept/[^"]+)"', text)
+    assert skills and len(skills) == len(set(skills))
+
+
+def test_an_unknown_role_is_a_404_page_with_suggestions(served: str) -> None:
+    answer = fetch(served, "GET", "/role/Produser")
+    assert answer.status == 404 and answer.type == "text/html"
+    text = answer.text()
+    assert "<h2>Did you mean</h2>" in text
+    producer = urllib.parse.quote(f"{ROLE}producer", safe="")
+    assert f'<span class="badge rolegraph">rolegraph</span> <a href="/role/{producer}">Producer</a>' in text
+    links = re.findall(r'<li><span class="badge [^"]+">[^<]+</span> <a href="(/role/[^"]+)">', text)
+    assert links
+    for link in links:
+        assert fetch(served, "GET", html.unescape(link)).status == 200, link
     assert fetch(served, "GET", "/role/no-such-role-anywhere").status == 404
+
+
+def test_the_named_query_form_round_trip(served: str) -> None:
+    page = fetch(served, "GET", "/query").text()
+    assert '<a href="/query?name=shared-skills">shared-skills</a>' in page
+    form = fetch(served, "GET", "/query?name=shared-skills").text()
+    assert 'placeholder="for example Production Manager"' in form  # from the query's example header
+    names = re.findall(r'<input type="text" name="([^"]+)"', form)
+    assert names
+    params = {name: ("27-2012.00" if i == 0 else "11-3051.00") for i, name in enumerate(names)}
+    answer = fetch(served, "GET", "/query?" + urllib.parse.urlencode({"name": "shared-skills", "run": "1", **params}))
+    assert answer.status == 200, answer.text()
+    assert re.search(r'<td><a href="/(concept|role)/[^"]+">', answer.text())  # result IRIs are links
+    wrong = fetch(served, "GET", "/query?" + urllib.parse.urlencode({"name": "shared-skills", "run": "1",
+                                                                      names[0]: "nobody-at-all"}))  # fmt: skip
+    assert wrong.status in (400, 404) and 'value="nobody-at-all"' in wrong.text() and 'class="error"' in wrong.text()
+    assert fetch(served, "GET", "/query?name=no-such-query").status == 404
+
+
+def test_a_failed_query_keeps_its_text(served: str) -> None:
+    query = "SELECT ?x WHERE { ?x ?y }"
+    body = urllib.parse.urlencode({"query": query, "format": "html"}).encode()
+    answer = fetch(served, "POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded"}, body)
+    assert answer.status == 400 and answer.type == "text/html"
+    assert html.escape(query, quote=False) in answer.text() and "malformed query" in answer.text()
+
+
+def test_result_iris_link_to_role_and_concept_pages(served: str) -> None:
+    query = f"SELECT ?s WHERE {{ VALUES ?s {{ <{ONET}27-2012.00> <https://w3id.org/rolegraph/vocab#Role> }} }}"
+    body = urllib.parse.urlencode({"query": query, "format": "html"}).encode()
+    text = fetch(served, "POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded"}, body).text()
+    assert f'<a href="/role/{urllib.parse.quote(ONET + "27-2012.00", safe="")}">' in text
+    assert '<a href="/concept/https%3A%2F%2Fw3id.org%2Frolegraph%2Fvocab%23Role">' in text
+
+
+def test_every_link_answers_200(served: str) -> None:
+    """A crawl from the landing page, bounded: every link the site's pages hold (the compare pages' nodes too)
+    answers 200."""
+    seen: set[str] = set()
+    waiting = ["/", "/compare?role=27-2012.00&role=" + urllib.parse.quote(f"{ROLE}producer", safe="")]
+    pages = 0
+    while waiting and pages < 150:
+        path = waiting.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        answer = fetch(served, "GET", path)
+        assert answer.status == 200, (path, answer.status)
+        pages += 1
+        if answer.type != "text/html":
+            continue
+        text = answer.text()
+        links = [html.unescape(link) for link in re.findall(r'href="(/[^"]*)"', text)]
+        links += re.findall(r'"href":\s*"(/[^"]*)"', text)  # the compare page's nodes
+        waiting.extend(link for link in links if link not in seen and not link.startswith("/sparql"))
+    assert pages >= 40
+    assert any(path.startswith("/concept/") for path in seen) and any(path.startswith("/role/") for path in seen)
 
 
 def test_compare_page(served: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from ..conftest import REPO, serving
+
+ARTIFACTS = REPO / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +43,90 @@ def test_the_query_form_runs_a_query(served: str, page: Any) -> None:
 
 
 def test_the_landing_page_compare_form(served: str, page: Any) -> None:
+    """Typed codes work without picking from the list (and without JavaScript)."""
     page.goto(f"{served}/")
     inputs = page.locator("input[name=role]")
-    inputs.nth(0).fill("27-2012.00")
-    inputs.nth(1).fill("11-3051.00")
+    for number, code in enumerate(("27-2012.00", "11-3051.00")):
+        inputs.nth(number).fill(code)
+        inputs.nth(number).press("Escape")
     with page.expect_navigation():
-        page.click("form[action='/compare'] button")
+        page.click("form[action='/compare'] button[type=submit]")
     page.wait_for_function("() => typeof network !== 'undefined' || document.querySelector('canvas') !== null")
     assert "Producers and Directors" in page.content() and "Industrial Production Managers" in page.content()
     assert page.errors == []
+
+
+def pick(page: Any, number: int, typed: str, label: str, source: str) -> None:
+    """Type ``typed`` in the picker's box ``number`` and choose the suggestion ``label`` of ``source``."""
+    box = page.locator("#compare-form input[name=role]").nth(number)
+    box.fill("")
+    box.type(typed, delay=20)
+    listed = page.locator(f"#{box.get_attribute('aria-controls')} li", has_text=label)
+    option = listed.filter(has=page.locator(f"span.badge:text-is('{source}')"))
+    option.first.wait_for(state="visible", timeout=10_000)
+    option.first.dispatch_event("mousedown")
+    assert box.input_value() == label
+
+
+def test_the_role_picker_searches_as_you_type_for_three_roles(served: str, page: Any) -> None:
+    page.goto(f"{served}/")
+    pick(page, 0, "produc", "Producers and Directors", "O*NET")
+    badges = page.locator("#compare-form ul.suggest span.badge").all_inner_texts()
+    assert set(badges) <= {"ESCO", "O*NET", "rolegraph"}
+    pick(page, 1, "27-2012", "Producers and Directors", "O*NET")
+    pick(page, 1, "industrial prod", "Industrial Production Managers", "O*NET")
+    page.click("#compare-form button.add")
+    pick(page, 2, "producer", "Producer", "rolegraph")
+    with page.expect_navigation():
+        page.click("#compare-form button[type=submit]")
+    assert page.url.count("role=") == 3 and "27-2012.00" in urllib.parse.unquote(page.url)
+    assert page.locator("nav.site a", has_text="Query").count() == 1  # the site's header on the compare page
+    assert page.errors == []
+
+
+def test_compare_with_from_a_role_page(served: str, page: Any) -> None:
+    page.goto(f"{served}/role/27-2012.00")
+    first = page.locator("#compare-form input[name=role]").nth(0)
+    assert first.input_value() == "Producers and Directors"
+    pick(page, 1, "industrial", "Industrial Production Managers", "O*NET")
+    with page.expect_navigation():
+        page.click("#compare-form button[type=submit]")
+    assert "Industrial Production Managers" in page.content()
+
+
+@pytest.fixture(scope="module")
+def aligned_served(aligned_mini_store: Path) -> Iterator[str]:
+    """The server over the aligned mini store: role pages list similar roles."""
+    from rolegraph.serve.server import ServerSettings, make_server
+
+    with serving(make_server(str(aligned_mini_store), ServerSettings(port=0, timeout=5.0, workers=1))) as base:
+        yield base
+
+
+def test_screenshots_of_the_landing_page_and_a_role_page(aligned_served: str, browser: Any) -> None:
+    """Screenshots to test-artifacts/ (looked at by a person); the pages' header and layout fit the window."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    wide = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        wide.goto(f"{aligned_served}/")
+        assert wide.locator("header.site a").all_inner_texts() == ["rolegraph", "Browse", "Query", "Sources"]
+        wide.screenshot(path=str(ARTIFACTS / "site-landing.png"), full_page=True)
+        wide.goto(f"{aligned_served}/role/27-2012.00")
+        assert wide.locator("h2", has_text="Similar roles").count() == 1
+        wide.screenshot(path=str(ARTIFACTS / "site-role.png"), full_page=True)
+    finally:
+        wide.close()
+    mobile = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        for path in ("/", "/role/27-2012.00", "/query"):
+            mobile.goto(f"{aligned_served}{path}")
+            assert mobile.evaluate("document.documentElement.scrollWidth") <= 390, path  # nothing runs off the side
+        mobile.goto(f"{aligned_served}/role/27-2012.00")
+        mobile.screenshot(path=str(ARTIFACTS / "site-role-mobile.png"), full_page=False)
+        mobile.goto(f"{aligned_served}/")
+        mobile.screenshot(path=str(ARTIFACTS / "site-landing-mobile.png"), full_page=False)
+    finally:
+        mobile.close()
 
 
 CLIENT = """<!DOCTYPE html><html><head><title>waiting</title></head><body><script>

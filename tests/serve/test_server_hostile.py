@@ -640,3 +640,70 @@ def test_serve_takes_the_memory_host_and_origin_options(mini_store: Path) -> Non
         if server.poll() is None:
             server.kill()
     assert server.returncode == 0 and "Traceback" not in stderr, stderr
+
+
+# -- labels are only ever text ----------------------------------------------------------------------------------
+
+HOSTILE_LABEL = "<img src=x onerror=\"document.title='owned'\">Hostile role"
+HOSTILE_ALTERNATIVE = "\"><script>document.title='owned'</script>hostile alias"
+HOSTILE_SKILL = "<b onmouseover=alert(1)>bold skill</b>"
+
+
+@pytest.fixture(scope="module")
+def hostile_labels(mini_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The server over a copy of the mini store with a role and a skill whose labels are markup."""
+    import pyoxigraph as ox
+
+    from rolegraph.store.database import RoleStore
+
+    path = tmp_path_factory.mktemp("hostile-labels") / "store"
+    shutil.copytree(mini_store, path)
+    vocab, rdfs, skos = ("https://w3id.org/rolegraph/vocab#", "http://www.w3.org/2000/01/rdf-schema#",
+                         "http://www.w3.org/2004/02/skos/core#")  # fmt: skip
+    role, skill = ox.NamedNode("https://example.org/hostile-role"), ox.NamedNode("https://example.org/hostile-skill")
+    triples = [
+        (role, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(vocab + "ProfiledRole")),
+        (role, ox.NamedNode(rdfs + "label"), ox.Literal(HOSTILE_LABEL, language="en")),
+        (role, ox.NamedNode(skos + "altLabel"), ox.Literal(HOSTILE_ALTERNATIVE, language="en")),
+        (role, ox.NamedNode(vocab + "requiresSkill"), skill),
+        (skill, ox.NamedNode(rdfs + "label"), ox.Literal(HOSTILE_SKILL, language="en")),
+    ]
+    with RoleStore.open(path, writable=True) as store:
+        store.load_source("https://w3id.org/rolegraph/id/source/hostile", "hostile", {"title": "hostile",
+                          "release": "1"}, iter(triples))  # fmt: skip
+    with running(str(path)) as (base, _server):
+        yield base
+
+
+def test_hostile_labels_are_text_in_the_search_answer_and_the_pages(hostile_labels: str) -> None:
+    found = json.loads(fetch(hostile_labels, "GET", "/roles.json?q=hostile").body)["roles"]
+    assert [role["label"] for role in found] == [HOSTILE_LABEL]
+    iri = urllib.parse.quote(found[0]["iri"], safe="")
+    for path in (f"/role/{iri}", "/roles?q=hostile", "/roles?source=rolegraph", "/roles?q=alias",
+                 "/concept/" + urllib.parse.quote("https://example.org/hostile-skill", safe="")):  # fmt: skip
+        answer = fetch(hostile_labels, "GET", path)
+        assert answer.status == 200, path
+        text = answer.text()
+        assert "<img" not in text and "<script>document" not in text and "<b " not in text, path
+        assert "&lt;" in text, path
+
+
+def test_hostile_labels_stay_text_in_the_role_picker(hostile_labels: str, browser: Any) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(f"{hostile_labels}/")
+        box = page.locator("#compare-form input[name=role]").nth(0)
+        box.type("hostile", delay=20)
+        option = page.locator(f"#{box.get_attribute('aria-controls')} li")
+        option.first.wait_for(state="visible", timeout=10_000)
+        assert HOSTILE_LABEL in option.first.inner_text()
+        box.fill("")
+        box.type("alias", delay=20)
+        page.locator(f"#{box.get_attribute('aria-controls')} li", has_text="also:").first.wait_for(timeout=10_000)
+        assert page.locator("img, #compare-form script").count() == 0
+        option.first.dispatch_event("mousedown")
+        page.goto(f"{hostile_labels}/role/" + urllib.parse.quote("https://example.org/hostile-role", safe=""))
+        assert HOSTILE_SKILL in page.locator("main").inner_text()
+        assert page.locator("main img, main b").count() == 0 and page.title() != "owned"
+    finally:
+        page.close()

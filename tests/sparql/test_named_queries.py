@@ -255,6 +255,38 @@ def test_most_similar_roles(g: RoleGraph) -> None:
     assert len(g.query("most-similar-roles", role="Producer")) == 0
 
 
+def test_career_candidates(g: RoleGraph) -> None:
+    # No alignment in the shipped graph: `moves` then ranks by Jaccard (tests/compare/test_moves.py reads a stored one).
+    assert len(g.query("career-candidates", role="Producer")) == 0
+
+
+def test_career_links(g: RoleGraph) -> None:
+    rows = g.query("career-links", role=["Production Manager", "Producer"])
+    found = {(str(r.role).removeprefix(ID), str(r.category), str(r.nodeLabel)) for r in rows}
+    assert ("role/producer", "skills", "Scriptwriting") in found
+    assert ("role/production-manager", "duties", "Run daily operations on set") in found
+    assert {category for _, category, _ in found} == {"skills", "duties", "certifications", "education"}
+
+
+def test_career_facts(g: RoleGraph) -> None:
+    rows = g.query("career-facts", role=["Production Manager", "Producer"])
+    assert sorted((str(r.label), float(str(r.amount)), str(r.currency), r.jobZone) for r in rows) == [
+        ("Producer", 62193.0, "USD", None),
+        ("Production Manager", 73786.0, "USD", None),
+    ]
+
+
+def test_role_gap(g: RoleGraph) -> None:
+    rows = g.query("role-gap", **{"from": "Production Manager", "to": "Producer"})
+    assert [(str(r.category), str(r.nodeLabel)) for r in rows if str(r.category) == "skills"] == [
+        ("skills", "Concept development"),
+        ("skills", "Scriptwriting"),
+        ("skills", "Working with talent"),
+    ]
+    duties = column(g.query("unique-duties", role="Producer", other="Production Manager"), "dutyLabel")
+    assert [str(r.nodeLabel) for r in rows if str(r.category) == "duties"] == duties
+
+
 def test_every_named_query_has_a_test_here() -> None:
     from rolegraph.sparql.queries import query_names
 
