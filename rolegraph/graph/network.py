@@ -255,10 +255,11 @@ def _from_nodes(plain: bool, linkers: float, links: float) -> bool:
 
 def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int = 1) -> nx.MultiGraph:
     """The nodes within ``depth`` links of ``role`` in the network of every profiled role, found from ``role``
-    outward; only ``role`` is an anchor. A node's ``roles`` are the roles drawn that link to it; its ``membership``
-    counts every role that does (``some`` for a node of a depth-1 neighbourhood another role shares). Links are
-    cited, except, in a neighbourhood of more than :data:`CITED_LIMIT` roles, those of the roles on its rim
-    (``depth`` links away)."""
+    outward; only ``role`` is an anchor, the other roles are nodes of kind "similar role" (with the ``similarity``
+    score and ``similarity_rank`` `rolegraph align` stored, where it did). A node's ``roles`` are the roles drawn
+    that link to it; its ``membership`` counts every role that does (``some`` for a node of a depth-1
+    neighbourhood another role shares). Links are cited, except, in a neighbourhood of more than
+    :data:`CITED_LIMIT` roles, those of the roles on its rim (``depth`` links away)."""
     if depth < 1:
         raise InputError("--depth must be 1 or more.")
     engine = as_engine(graph)
@@ -325,6 +326,7 @@ def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int =
         if category not in categories[node]:
             categories[node].append(category)
     cited_set = set(cited)
+    similar = _similarities(engine, role, {x for x in anchors if x != start})
     for node in sorted(distance, key=lambda x: (distance[x], labels[x].casefold(), x)):
         linkers = linkers_of.get(node, set())
         entries = [f"{labels[r]}: {text}" for r in sorted(linkers & cited_set)
@@ -332,7 +334,7 @@ def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int =
         if node == start:
             kind, membership = "role", "role"
         elif node in anchors:
-            kind, membership = "collaborator", "unique"
+            kind, membership = "similar role", "unique"
         else:
             first = (categories.get(node) or ["collaborators"])[0]
             kind = KIND_BY_CATEGORY.get(first, first)
@@ -341,6 +343,8 @@ def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int =
         near.add_node(node, label=labels[node], kind=kind, membership=membership,
                       roles=sorted(linkers) if node not in anchors else [node],
                       categories=categories.get(node, []), citations=list(dict.fromkeys(entries)))  # fmt: skip
+        if node in similar:
+            near.nodes[node]["similarity"], near.nodes[node]["similarity_rank"] = similar[node]
     near.add_edges_from(
         (r, node, category, {"category": category, "citations": list(citations.get((r, node), ()))})
         for r, category, node in sorted(edges, key=lambda e: (order[e[1]], e[0], e[2]))
@@ -348,6 +352,18 @@ def neighbourhood_network(graph: Graph | QueryEngine, role: URIRef, depth: int =
     drawn = sorted(x for x in anchors if x in profiled or x == start)[:CITED_LIMIT]
     _cite_roles(engine, near, [terms[x] for x in drawn])
     return near
+
+
+def _similarities(engine: QueryEngine, role: URIRef, others: set[str]) -> dict[str, tuple[float, int]]:
+    """The similarity score and rank `rolegraph align` stored from ``role`` to each of ``others`` that it ranked
+    (nothing where the store holds no alignment)."""
+    if not others:
+        return {}
+    text = (
+        f"SELECT ?other ?score ?rank WHERE {{ ?s rg:similarityOf {role.n3()} ; rg:similarTo ?other ; "
+        "rg:similarityScore ?score ; rg:similarityRank ?rank . }"
+    )
+    return {str(o): (float(s), int(r)) for o, s, r in _rows(engine, text) if str(o) in others}
 
 
 def _citations(

@@ -2,8 +2,9 @@
 
 One node per distinct RDF node (roles, duties, skills, ...), one edge per link from a role, keyed by category.
 Node attributes: ``label``, ``kind``, ``membership`` (``role`` for the compared roles' anchors, else ``all``,
-``some``, ``matched`` or ``unique``), ``roles`` (IRIs of the compared roles linking to it), ``categories`` and
-``citations``. The two nodes of a matched pair are joined by an edge keyed ``match`` (``category`` "matched",
+``some``, ``matched`` or ``unique``), ``roles`` (IRIs of the compared roles linking to it), ``categories``,
+``citations`` and ``weights`` (by role IRI, the weights that role gives the node: importance, essential, a salary's
+amount, ...). The two nodes of a matched pair are joined by an edge keyed ``match`` (``category`` "matched",
 ``relation``, ``score``, ``origin``, ``counted``, ``across``: "duties \u2248 skills" for a pair across categories,
 else ""; the page draws it dashed with its score); each node of a pair keeps its own category and kind.
 
@@ -33,9 +34,9 @@ __all__ = ["EXPORT_GRAPH_FORMATS", "KIND_BY_CATEGORY", "comparison_graph", "expo
 KIND_BY_CATEGORY: dict[str, str] = {
     "duties": "duty",
     "skills": "skill",
-    "knowledge": "skill",
-    "technology": "skill",
-    "tools": "skill",
+    "knowledge": "knowledge",
+    "technology": "technology",
+    "tools": "technology",
     "abilities": "skill",
     "work styles": "skill",
     "work activities": "duty",
@@ -74,7 +75,14 @@ def comparison_graph(comparison: Comparison, citations: Citations | None = None)
     )
     for role in comparison.roles:
         graph.add_node(
-            role.iri, label=role.label, kind="role", membership="role", roles=[role.iri], categories=[], citations=[]
+            role.iri,
+            label=role.label,
+            kind="role",
+            membership="role",
+            roles=[role.iri],
+            categories=[],
+            citations=[],
+            weights={},
         )
     matched: set[str] = set()
     for category in comparison.categories:
@@ -91,9 +99,11 @@ def comparison_graph(comparison: Comparison, citations: Citations | None = None)
                 if node.iri not in graph:
                     graph.add_node(
                         node.iri, label=node.label, kind=KIND_BY_CATEGORY.get(name, name), membership=membership,
-                        roles=[], categories=[], citations=[],
+                        roles=[], categories=[], citations=[], weights={},
                     )  # fmt: skip
                 data = graph.nodes[node.iri]
+                for linker_iri, weights in node.weights.items():
+                    data["weights"].setdefault(linker_iri, dict(weights))
                 if name not in data["categories"]:
                     data["categories"].append(name)
                 for linker in node.roles:

@@ -4,9 +4,7 @@ exports."""
 from __future__ import annotations
 
 import io
-import itertools
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +17,7 @@ import rolegraph
 from rolegraph.api import RoleGraph
 from rolegraph.errors import InputError
 from rolegraph.graph import network as network_module
-from rolegraph.graph.layout import CELL_HEIGHT, role_layout
+from rolegraph.graph.layout import importance_key, network_layout
 from rolegraph.graph.network import comparison_network, neighbourhood_network, whole_network
 from rolegraph.graph.projection import comparison_graph, export_graph, neighbourhood
 from rolegraph.sparql.engines import QueryEngine
@@ -67,16 +65,53 @@ def test_node_attributes(network: nx.MultiGraph) -> None:
     assert any("issuer named at" in c for c in pmi["citations"])
 
 
-def test_layout_is_deterministic_and_labels_do_not_collide(network: nx.MultiGraph) -> None:
-    positions = role_layout(network)
-    assert positions == role_layout(network.copy())
-    assert positions[PM][0] < 0 < positions[PRODUCER][0]
-    closest = min(math.dist(positions[a], positions[b]) for a, b in itertools.combinations(positions, 2))
-    assert closest >= CELL_HEIGHT - 1
-    unique_pm = [n for n, d in network.nodes(data=True) if d["membership"] == "unique" and d["roles"] == [PM]]
-    assert all(positions[n][0] < positions[PM][0] for n in unique_pm)
-    shared = [n for n, d in network.nodes(data=True) if d["membership"] == "all"]
-    assert all(positions[PM][0] < positions[n][0] < positions[PRODUCER][0] for n in shared)
+def test_layout_is_deterministic_shared_in_the_middle_most_important_first(network: nx.MultiGraph) -> None:
+    arrangement = network_layout(network)
+    assert arrangement == network_layout(network.copy())
+    titles = [c["title"] for c in arrangement["columns"]]
+    assert titles == ["Only Production Manager", "Shared by both", "Matched (\u2248 score)", "Only Producer"]
+    assert [c["anchor"] for c in arrangement["columns"]] == [PM, None, None, PRODUCER]
+    column = {n: cell["column"] for cell in arrangement["cells"] for n in cell["nodes"]}
+    assert set(column) == set(network) - {PM, PRODUCER}
+    for node, data in network.nodes(data=True):
+        if data["membership"] == "all":
+            assert column[node] == 1, node
+        elif data["membership"] == "unique":
+            assert column[node] == (0 if data["roles"] == [PM] else 3), node
+    rows = arrangement["rows"]
+    assert rows.index("duties") < rows.index("skills") < rows.index("salary")
+    assert all(
+        network.nodes[n]["categories"][0] == rows[cell["row"]] for cell in arrangement["cells"] for n in cell["nodes"]
+    )
+
+
+def test_the_most_important_items_come_first_and_pairs_sit_side_by_side() -> None:
+    a, b = "https://example.org/a", "https://example.org/b"
+    graph = nx.MultiGraph(roles=[a, b])
+    for role in (a, b):
+        graph.add_node(role, label=role[-1], kind="role", membership="role", roles=[role])
+    weights = {"x": {a: {"esco": "optional"}}, "y": {a: {"esco": "essential"}}, "z": {a: {"importance": 4.5}},
+               "w": {a: {"importance": 2.0}}}  # fmt: skip
+    for node, weight in weights.items():
+        graph.add_node(node, label=node, kind="skill", membership="unique", roles=[a], categories=["skills"],
+                       weights=weight)  # fmt: skip
+    for node, role in (("p", a), ("q", b)):
+        graph.add_node(node, label=node, kind="skill", membership="matched", roles=[role], categories=["skills"])
+    graph.add_edge("q", "p", key="match", score=0.8)
+    cells = {cell["column"]: cell["nodes"] for cell in network_layout(graph)["cells"]}
+    assert cells[0] == ["y", "x", "z", "w"]  # essential, optional, then by importance
+    assert cells[2] == ["p", "q"]  # the left role's node first, on the left
+    assert importance_key({"similarity": 0.9}) < importance_key({"similarity": 0.5})
+
+
+def test_a_neighbourhood_names_other_roles_similar_roles(g: RoleGraph) -> None:
+    near = neighbourhood_network(g.engine, g.resolve("Producer"), 1)
+    assert near.nodes[PM]["kind"] == "similar role"
+    arrangement = network_layout(near)
+    assert [c["key"] for c in arrangement["columns"]] == ["similar", "direct", "through"]
+    assert arrangement["rows"][0] == "similar roles" and not arrangement["aligned"]
+    similar = [n for cell in arrangement["cells"] if cell["column"] == 0 for n in cell["nodes"]]
+    assert PM in similar and all(near.nodes[n]["kind"] == "similar role" for n in similar)
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
@@ -211,7 +246,7 @@ def _assert_cuts(g: RoleGraph, depth: int) -> None:
                 continue
             expected = cut.nodes[node]
             if expected["membership"] == "role":  # another role: drawn as a collaborator
-                assert (data["membership"], data["kind"]) == ("unique", "collaborator")
+                assert (data["membership"], data["kind"]) == ("unique", "similar role")
             else:
                 assert (data["membership"], data["kind"]) == (expected["membership"], expected["kind"]), node
             assert sorted(data["citations"]) == sorted(expected["citations"]), node
@@ -223,7 +258,7 @@ def _assert_cuts(g: RoleGraph, depth: int) -> None:
 def test_past_the_cited_limit_only_the_rims_links_go_uncited(g: RoleGraph, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(network_module, "CITED_LIMIT", 1)
     near = neighbourhood_network(g.engine, g.resolve("Producer"), 1)
-    assert near.nodes[PM]["kind"] == "collaborator"
+    assert near.nodes[PM]["kind"] == "similar role"
     for u, v, data in near.edges(data=True):
         if PRODUCER in (u, v) and PM not in (u, v):
             assert data["citations"], (u, v)
@@ -259,3 +294,26 @@ def test_graph_command(tmp_path: Path) -> None:
     assert done.returncode == 0 and (tmp_path / "whole.html").stat().st_size > 100_000
     refused = run()
     assert refused.returncode == 2 and "say what to write" in refused.stderr
+
+
+def test_a_neighbourhood_on_an_aligned_store_gives_similar_roles_their_stored_similarity(
+    aligned_mini_store: Path,
+) -> None:
+    with rolegraph.open_store(aligned_mini_store) as graph:
+        checked = 0
+        for summary in graph.roles():
+            stored = {str(r.other): (float(r.score), int(r.rank))
+                      for r in graph.query("most-similar-roles", role=str(summary.iri))}  # fmt: skip
+            if not stored:
+                continue
+            try:
+                near = neighbourhood_network(graph.engine, summary.iri, 1)
+            except InputError:
+                continue
+            for node, data in near.nodes(data=True):
+                if data["kind"] == "similar role" and node in stored:
+                    assert (data["similarity"], data["similarity_rank"]) == stored[node]
+                    checked += 1
+                elif data["kind"] == "similar role":
+                    assert "similarity" not in data
+        assert checked > 0
