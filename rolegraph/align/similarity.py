@@ -53,12 +53,12 @@ __all__ = [
     "TOP",
     "WEIGHTS",
     "RoleData",
+    "facets_literal",
     "rank_data",
     "rank_roles",
     "read_roles",
     "residual",
     "role_mappings",
-    "facets_literal",
     "similarity_triples",
     "source_of",
     "stored_facets",
@@ -538,8 +538,8 @@ SIMILARITY_METHOD_NODE = "https://w3id.org/rolegraph/id/similarity/method"
 
 
 def facets_literal(facets: Sequence[FacetScore]) -> str:
-    """The stored form of a similarity's facet scores (:func:`stored_facets`): ``facet score`` pairs, largest
-    first, separated by ``"; "``, each score to 3 decimals (``"titles 0.312; duty text 0.120"``)."""
+    """The stored form of a similarity's facet scores (:func:`stored_facets`): ``facet score`` pairs (the largest
+    first, the remainder last), separated by ``"; "``, each score to 3 decimals: ``"titles 0.312; duty text 0.120"``."""
     return "; ".join(f"{f.category} {f.score:.3f}" for f in stored_facets(facets))
 
 
@@ -553,8 +553,9 @@ def similarity_triples(sims: Iterable[RoleSimilarity], method: str = METHOD,
 
     decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
     integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-    p = {name: ox.NamedNode(RG + name) for name in ("similarityOf", "similarTo", "similarityScore", "similarityRank",
-                                                     "facetScores", "mappingMethod", "mappingMethodVersion")}  # fmt: skip
+    names = ("similarityOf", "similarTo", "similarityScore", "similarityRank", "facetScores", "mappingMethod",
+             "mappingMethodVersion")  # fmt: skip
+    p = {name: ox.NamedNode(RG + name) for name in names}
     method_node = ox.NamedNode(SIMILARITY_METHOD_NODE)
     written = False
     for s in sims:
