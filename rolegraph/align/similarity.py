@@ -49,9 +49,11 @@ __all__ = [
     "EACH_SOURCE",
     "METHOD",
     "METHOD_VERSION",
+    "SIMILARITY_METHOD_NODE",
     "TOP",
     "WEIGHTS",
     "RoleData",
+    "facets_literal",
     "rank_data",
     "rank_roles",
     "read_roles",
@@ -65,8 +67,8 @@ __all__ = [
 METHOD = "rolegraph-align facet-cosine"
 METHOD_VERSION = "1"
 TOP = 10
-"""Similar roles kept per role (with the best of each source, about 14 a role: 56,000 for O*NET, ESCO and the
-article, about 600,000 triples stored)."""
+"""Similar roles kept per role (with the best of each source, about 13 a role: 53,000 for O*NET, ESCO and the
+article, five triples each)."""
 EACH_SOURCE = 3
 """Similar roles kept per role from each source (its own and every other), if not among its :data:`TOP`."""
 
@@ -92,33 +94,25 @@ LINKS = (
 ESCO_WEIGHTS = (
     PREFIXES
     + """SELECT ?role ?node ?kind WHERE {
+  ?role a ?class . ?class rdfs:subClassOf rg:Role .
   { ?role esco:relatedEssentialSkill ?node . BIND("essential" AS ?kind) }
   UNION
   { ?role esco:relatedOptionalSkill ?node . BIND("optional" AS ?kind) }
 }"""
 )
-RATINGS = (
+"""How much each ESCO skill matters to an occupation (ESCO also relates skills to skills by these predicates)."""
+STATEMENTS = (
     PREFIXES
-    + """SELECT ?role ?category ?node ?importance ?level WHERE {
-  ?statement rdf:subject ?role ; rdf:predicate ?link ; rdf:object ?node ; rg:importance ?importance .
-  ?link rg:comparisonCategory ?category .
-  OPTIONAL { ?statement rg:level ?level }
-}"""
-)
-SCORES = (
-    PREFIXES
-    + """SELECT ?role ?category ?node ?score WHERE {
-  ?statement rdf:subject ?role ; rdf:predicate ?link ; rdf:object ?node ; rg:score ?score .
+    + """SELECT ?role ?category ?node ?kind ?value ?level WHERE {
+  { ?statement rg:importance ?value . BIND("importance" AS ?kind) OPTIONAL { ?statement rg:level ?level } }
+  UNION { ?statement rg:score ?value . BIND("score" AS ?kind) }
+  UNION { ?statement rg:percentage ?value . BIND("percentage" AS ?kind) }
+  ?statement rdf:subject ?role ; rdf:predicate ?link ; rdf:object ?node .
   ?link rg:comparisonCategory ?category .
 }"""
 )
-SHARES = (
-    PREFIXES
-    + """SELECT ?role ?category ?node ?percentage WHERE {
-  ?statement rdf:subject ?role ; rdf:predicate ?link ; rdf:object ?node ; rg:percentage ?percentage .
-  ?link rg:comparisonCategory ?category .
-}"""
-)
+"""O*NET's figures on its role links: importance (and level), scores (interests, work values, ...) and shares
+(education, experience, training)."""
 TEXTS = (
     PREFIXES
     + """SELECT ?role ?kind ?text WHERE {
@@ -224,23 +218,22 @@ def read_roles(engine: QueryEngine) -> RoleData:
             weight = ESSENTIAL if kind == "essential" else OPTIONAL
             data.strength[role, node] = max(data.strength.get((role, node), 0.0), weight)
     profiles: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
-    for role, category, node, importance, level in _rows(engine, RATINGS):
-        if not (role in known and category and node and importance):
+    for role, category, node, kind, value, level in _rows(engine, STATEMENTS):
+        if not (role in known and category and node and value):
             continue
-        im = float(importance)
-        profiles[f"{category} ratings"].append((role, node + "#IM", im))
-        strength = im / 5.0
-        if level is not None:
-            lv = float(level)
-            profiles[f"{category} ratings"].append((role, node + "#LV", lv))
-            strength *= math.sqrt(max(lv, 0.0) / 7.0)
-        data.strength[role, node] = strength
-    for role, category, node, score in _rows(engine, SCORES):
-        if role in known and category and node and score:
-            profiles[f"{category} ratings"].append((role, node, float(score)))
-    for role, category, node, share in _rows(engine, SHARES):
-        if role in known and category and node and share:
-            profiles[f"{category} shares"].append((role, node, float(share)))
+        if kind == "percentage":
+            profiles[f"{category} shares"].append((role, node, float(value)))
+        elif kind == "score":
+            profiles[f"{category} ratings"].append((role, node, float(value)))
+        else:
+            im = float(value)
+            profiles[f"{category} ratings"].append((role, node + "#IM", im))
+            strength = im / 5.0
+            if level is not None:
+                lv = float(level)
+                profiles[f"{category} ratings"].append((role, node + "#LV", lv))
+                strength *= math.sqrt(max(lv, 0.0) / 7.0)
+            data.strength[role, node] = strength
     data.profiles = {name: sorted(entries) for name, entries in profiles.items()}
     titles: dict[str, list[str]] = defaultdict(list)
     descriptions: dict[str, list[str]] = defaultdict(list)
@@ -540,37 +533,40 @@ def stored_facets(facets: Sequence[FacetScore], most: int = FACETS_STORED) -> tu
     return (*ordered[:most], FacetScore(OTHER_FACETS, sum(f.score for f in ordered[most:])))
 
 
+SIMILARITY_METHOD_NODE = "https://w3id.org/rolegraph/id/similarity/method"
+"""The one node that names the method and version of every stored similarity (they all come from one align run)."""
+
+
+def facets_literal(facets: Sequence[FacetScore]) -> str:
+    """The stored form of a similarity's facet scores (:func:`stored_facets`): ``facet score`` pairs (the largest
+    first, the remainder last), separated by ``"; "``, each score to 3 decimals: ``"titles 0.312; duty text 0.120"``."""
+    return "; ".join(f"{f.category} {f.score:.3f}" for f in stored_facets(facets))
+
+
 def similarity_triples(sims: Iterable[RoleSimilarity], method: str = METHOD,
                        version: str = METHOD_VERSION) -> Iterator[tuple[Any, Any, Any]]:  # fmt: skip
-    """The triples (pyoxigraph subject, predicate, object) of ``sims``: an rg:RoleSimilarity per pair with its
-    score, rank, method and version, linked to an rg:FacetScore for each of its largest facets
-    (:func:`stored_facets`). A facet score is a (facet, score to 3 decimals) node that every similarity with that
-    part shares: the store holds a few thousand of them rather than one per similarity and facet."""
+    """The triples (pyoxigraph subject, predicate, object) of ``sims``: a node per similarity with the role, the
+    other role, score, rank and its largest facets as one literal (:func:`facets_literal`); the method and version
+    once, on :data:`SIMILARITY_METHOD_NODE`. Its class (rg:RoleSimilarity) follows from rg:similarityOf's domain:
+    five triples a similarity, the store's size being most of what the alignment costs."""
     import pyoxigraph as ox
 
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
     integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-    p = {name: ox.NamedNode(RG + name) for name in ("similarityOf", "similarTo", "similarityScore", "similarityRank",
-                                                     "facetScore", "facet", "mappingMethod", "mappingMethodVersion",
-                                                     "RoleSimilarity", "FacetScore")}  # fmt: skip
-    method_literal, version_literal = ox.Literal(method), ox.Literal(version)
-    parts: dict[tuple[str, str], Any] = {}
+    names = ("similarityOf", "similarTo", "similarityScore", "similarityRank", "facetScores", "mappingMethod",
+             "mappingMethodVersion")  # fmt: skip
+    p = {name: ox.NamedNode(RG + name) for name in names}
+    method_node = ox.NamedNode(SIMILARITY_METHOD_NODE)
+    written = False
     for s in sims:
+        if not written:
+            yield (method_node, p["mappingMethod"], ox.Literal(method))
+            yield (method_node, p["mappingMethodVersion"], ox.Literal(version))
+            written = True
         node = ox.NamedNode(_iri(s.role, s.other, method))
-        yield (node, rdf_type, p["RoleSimilarity"])
         yield (node, p["similarityOf"], ox.NamedNode(s.role))
         yield (node, p["similarTo"], ox.NamedNode(s.other))
         yield (node, p["similarityScore"], ox.Literal(f"{s.score:.6f}", datatype=decimal))
         yield (node, p["similarityRank"], ox.Literal(str(s.rank), datatype=integer))
-        yield (node, p["mappingMethod"], method_literal)
-        yield (node, p["mappingMethodVersion"], version_literal)
-        for facet in stored_facets(s.facets):
-            key = (facet.category, f"{facet.score:.3f}")
-            if (part := parts.get(key)) is None:
-                slug = hashlib.sha256(facet.category.encode()).hexdigest()[:12]
-                part = parts[key] = ox.NamedNode(f"https://w3id.org/rolegraph/id/similarity/facet/{slug}/{key[1]}")
-                yield (part, rdf_type, p["FacetScore"])
-                yield (part, p["facet"], ox.Literal(facet.category))
-                yield (part, p["similarityScore"], ox.Literal(key[1], datatype=decimal))
-            yield (node, p["facetScore"], part)
+        if s.facets:
+            yield (node, p["facetScores"], ox.Literal(facets_literal(s.facets)))

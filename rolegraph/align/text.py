@@ -13,7 +13,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +27,7 @@ __all__ = [
     "TextModel",
     "char_grams",
     "cosine_pairs",
+    "inverse_frequencies",
     "stem",
     "top_matches",
     "words",
@@ -78,6 +79,14 @@ def stem(word: str) -> str:
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
+
+
+def inverse_frequencies(df: Mapping[str, int], documents: int, smooth: bool = True) -> dict[str, float]:
+    """Each term's inverse document frequency, from ``df`` (term -> how many of the ``documents`` hold it): smoothed,
+    log((1 + N) / (1 + df)) + 1 (a term every document holds still counts), or plain log(N / df)."""
+    if smooth:
+        return {term: math.log((1 + documents) / (1 + frequency)) + 1.0 for term, frequency in df.items()}
+    return {term: math.log(documents / frequency) for term, frequency in df.items()}
 
 
 def words(text: str) -> list[str]:
@@ -189,10 +198,11 @@ class TextModel:
         return out
 
     def _idf(self, df: Counter[str], index: dict[str, int]) -> npt.NDArray[np.float32]:
+        weights = inverse_frequencies(df, self.documents)
         values = []
-        for term, frequency in sorted(df.items()):
+        for term in sorted(df):
             index[term] = len(index)
-            values.append(math.log((1 + self.documents) / (1 + frequency)) + 1.0)
+            values.append(weights[term])
         return np.asarray(values, dtype=np.float32)
 
     def _vector(

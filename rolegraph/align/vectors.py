@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .text import inverse_frequencies
+
 __all__ = ["STOPWORDS", "SparseRows", "tfidf_rows", "tokens"]
 
 Matrix = npt.NDArray[np.float32]
@@ -207,8 +209,9 @@ class SparseRows:
 
 
 def tfidf_rows(names: Sequence[str], documents: Sequence[Sequence[str]], min_df: int = 2) -> SparseRows:
-    """The TF-IDF vectors (sublinear term frequency, idf = log(N / df)) of ``documents`` (token lists, one per
-    name), without the terms fewer than ``min_df`` documents hold (they can match nothing), rows of unit length."""
+    """The TF-IDF vectors (sublinear term frequency, the plain idf of :func:`.text.inverse_frequencies`) of
+    ``documents`` (token lists, one per name), without the terms fewer than ``min_df`` documents hold (they can match
+    nothing), rows of unit length."""
     df: dict[str, int] = {}
     counts: list[dict[str, int]] = []
     for document in documents:
@@ -218,9 +221,9 @@ def tfidf_rows(names: Sequence[str], documents: Sequence[Sequence[str]], min_df:
         counts.append(tf)
         for token in tf:
             df[token] = df.get(token, 0) + 1
-    n = len(documents)
+    idf = inverse_frequencies(df, len(documents), smooth=False)
     entries = (
-        (name, token, (1.0 + math.log(count)) * math.log(n / df[token]))
+        (name, token, (1.0 + math.log(count)) * idf[token])
         for name, tf in zip(names, counts, strict=True)
         for token, count in tf.items()
         if df[token] >= min_df

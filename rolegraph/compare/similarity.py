@@ -85,6 +85,16 @@ def similar_roles(
     ]
 
 
+def _facets(text: object) -> list[FacetPart]:
+    """The parts of a stored rg:facetScores literal: ``"titles 0.312; duty text 0.120"``, largest first."""
+    parts = []
+    for item in ("" if text is None else str(text)).split("; "):
+        name, _, score = item.rpartition(" ")
+        if name:
+            parts.append(FacetPart(name, float(score)))
+    return parts
+
+
 def _stored(graph: Graph | QueryEngine, role: URIRef, limit: int | None) -> list[Similarity]:
     """The stored ranking's similar roles of ``role`` (none where the store holds no alignment)."""
     ranked: dict[str, tuple[str, float, str, list[FacetPart]]] = {}
@@ -93,9 +103,7 @@ def _stored(graph: Graph | QueryEngine, role: URIRef, limit: int | None) -> list
         if other not in ranked:
             if limit is not None and len(ranked) >= limit:
                 break
-            ranked[other] = (str(row.otherLabel), float(row.score), str(row.method or ""), [])
-        if row.facet is not None:
-            ranked[other][3].append(FacetPart(str(row.facet), float(row.facetScore)))
+            ranked[other] = (str(row.otherLabel), float(row.score), str(row.method or ""), _facets(row.facets))
     if not ranked:
         return []
     nodes: dict[str, list[SharedNode]] = {other: [] for other in ranked}

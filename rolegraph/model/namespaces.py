@@ -35,7 +35,6 @@ class RG(DefinedNamespace):
     EducationRequirement: URIRef
     EnvironmentAspect: URIRef
     ExperienceRequirement: URIRef
-    FacetScore: URIRef
     FieldOfStudy: URIRef
     Industry: URIRef
     Interest: URIRef
@@ -68,7 +67,6 @@ class RG(DefinedNamespace):
     currentGraph: URIRef
     educationLevel: URIRef
     environmentAspect: URIRef
-    facetScore: URIRef
     fieldOfStudy: URIRef
     hasDuty: URIRef
     hasExternalStakeholder: URIRef
@@ -117,7 +115,7 @@ class RG(DefinedNamespace):
     # Datatype properties
     confidence: URIRef
     creditLine: URIRef
-    facet: URIRef
+    facetScores: URIRef
     highPoint: URIRef
     importance: URIRef
     importedAt: URIRef

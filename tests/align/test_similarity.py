@@ -14,7 +14,11 @@ from rdflib import Graph, URIRef
 
 from rolegraph.align.mapping import ALIGNMENT_SOURCE, BROAD_MATCH, CLOSE_MATCH, RELATED_MATCH, Mapping, RoleSimilarity
 from rolegraph.align.similarity import (
+    METHOD,
+    METHOD_VERSION,
+    SIMILARITY_METHOD_NODE,
     RoleData,
+    facets_literal,
     rank_data,
     rank_roles,
     residual,
@@ -22,7 +26,7 @@ from rolegraph.align.similarity import (
     similarity_triples,
     source_of,
 )
-from rolegraph.compare.similarity import similar_roles
+from rolegraph.compare.similarity import _facets, similar_roles
 from rolegraph.model.ontology import load_graph
 from rolegraph.sparql.engines import OxigraphEngine, RdflibEngine, from_oxigraph, select
 from rolegraph.sparql.results import ResultTable
@@ -257,3 +261,39 @@ def test_the_query_command_lists_the_stored_similar_roles(aligned: Path) -> None
                           check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Production Manager" in done.stdout and "titles" in done.stdout
+
+
+def test_a_similarity_is_stored_in_five_triples_and_the_method_once(aligned: Path) -> None:
+    stored: dict[str, dict[str, list[str]]] = {}
+    with RoleStore.open(aligned) as store:
+        engine = store.engine()
+        for node, predicate, value in engine.solutions(f"SELECT ?s ?p ?o WHERE {{ ?s <{RG}similarityOf> ?r ; ?p ?o }}"):
+            stored.setdefault(node.value, {}).setdefault(predicate.value, []).append(value.value)
+        node = f"<{SIMILARITY_METHOD_NODE}>"
+        query = f"SELECT ?m ?v WHERE {{ {node} <{RG}mappingMethod> ?m ; <{RG}mappingMethodVersion> ?v }}"
+        method = [(m.value, v.value) for m, v in engine.solutions(query)]
+    assert stored and method == [(METHOD, METHOD_VERSION)]
+    five = {RG + name for name in ("similarityOf", "similarTo", "similarityScore", "similarityRank", "facetScores")}
+    for values in stored.values():
+        assert set(values) == five and all(len(v) == 1 for v in values.values())
+        parts = _facets(values[RG + "facetScores"][0])
+        named = [p.score for p in parts if p.facet != "other facets"]  # the largest four, then the rest as one
+        assert named and named == sorted(named, reverse=True) and len(named) <= 4
+        assert sum(p.score for p in parts) == pytest.approx(float(values[RG + "similarityScore"][0]), abs=0.003)
+
+
+def test_the_stored_form_reads_back_as_the_ranking(aligned: Path) -> None:
+    sims = rank_roles(RdflibEngine(load_graph()), [])
+    producer = ID + "role/producer"
+    with RoleStore.open(aligned) as store:
+        rows = select(store.engine(), "most-similar-roles", {"role": URIRef(producer)})
+    mine = [s for s in sims if s.role == producer]
+    assert [(str(r.other), int(r.rank)) for r in rows] == [(s.other, s.rank) for s in mine]
+    assert [str(r.facets) for r in rows] == [facets_literal(s.facets) for s in mine]
+    assert {str(r.method) for r in rows} == {METHOD}
+
+
+def test_the_stored_ranking_conforms_to_the_shapes(aligned: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "rolegraph", "--store", str(aligned), "validate"],
+                          capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
