@@ -359,11 +359,8 @@ def _similarities(engine: QueryEngine, role: URIRef, others: set[str]) -> dict[s
     (nothing where the store holds no alignment)."""
     if not others:
         return {}
-    text = (
-        f"SELECT ?other ?score ?rank WHERE {{ ?s rg:similarityOf {role.n3()} ; rg:similarTo ?other ; "
-        "rg:similarityScore ?score ; rg:similarityRank ?rank . }"
-    )
-    return {str(o): (float(s), int(r)) for o, s, r in _rows(engine, text) if str(o) in others}
+    rows = select(engine, "most-similar-roles", {"role": role})
+    return {str(r.other): (float(r.score), int(r.rank)) for r in rows if str(r.other) in others}
 
 
 def _citations(
