@@ -211,7 +211,9 @@ def comparison_text(comparison: Comparison, width: int | None = None) -> str:
             "",
             textwrap.fill(
                 "Matched: a node of one role \u2248 a node of another, joined by a SKOS mapping (relation, score, "
-                "origin: the alignment method or hand-made); related matches are shown but not counted.",
+                "origin: the alignment method or hand-made); related matches are shown but not counted. A duty, "
+                "skill, knowledge area or work activity may match one of another of these categories (shown as "
+                '"duties \u2248 skills"): the pair is listed under the first of the two.',
                 width=min(width or 110, 110),
             ),
         ]
@@ -233,6 +235,8 @@ def comparison_text(comparison: Comparison, width: int | None = None) -> str:
             for node in nodes:
                 notes = []
                 if title == "matched":
+                    if node.across:
+                        notes.append(node.categories_text)
                     notes.append(_pair_text(node))
                 if several and title in ("shared by some", "matched"):
                     notes.append(", ".join(clean(labels[r]) for r in node.roles))
@@ -271,6 +275,8 @@ _WEIGHT_LEGEND = (
 
 def comparison_weights_text(node: ComparedNode | MatchedPair, roles: Sequence[str]) -> str:
     """A compared node's weights, each role's in ``roles`` order: "importance 4.38 / 2.50, level 4.38 / 3.00"."""
+    if not node.weights:  # most nodes (technology, tools, the article's): nothing to write
+        return ""
     parts = []
     for key, name in _WEIGHT_NAMES:
         values = [node.weights.get(role, {}).get(key) for role in roles]
@@ -291,6 +297,7 @@ def comparison_node_count(comparison: Comparison) -> int:
     nodes = {r.iri for r in comparison.roles}
     for c in comparison.categories:
         nodes.update(n.iri for n in (*c.shared, *c.partial))
+        nodes.update(n.iri for p in c.matched for n in (p.left, p.right))
         nodes.update(n.iri for r in comparison.roles for n in c.unique[r.iri])
     return len(nodes)
 
@@ -298,8 +305,9 @@ def comparison_node_count(comparison: Comparison) -> int:
 def comparison_csv(comparison: Comparison) -> str:
     """A comparison as CSV: one row per (category, node) or matched pair, with the category's figures (empty and
     ``comparable`` false where a role links to nothing in it), the membership (shared, some, matched, unique), the
-    roles linking to it, a pair's other node, relation, score and origin, and, in one column per compared role, that
-    role's weights of the node (``importance=4.38; level=3.1``, full precision); cells as
+    roles linking to it, a pair's other node, relation, score, origin and the categories of its two nodes (they
+    differ for a duty matched to a skill; the row's category is then the pair's home), and, in one column per
+    compared role, that role's weights of the node (``importance=4.38; level=3.1``, full precision); cells as
     :func:`rolegraph.sparql.results.spreadsheet_cell` writes them (no formulas, no control characters)."""
     from .compare.comparison import MatchedPair
 
@@ -308,7 +316,8 @@ def comparison_csv(comparison: Comparison) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     weight_columns = [f"weights ({r.label})" for r in comparison.roles]
     header = ["category", "comparable", "category_jaccard", "category_overlap", "membership", "node", "label",
-              "roles", "matched_node", "matched_label", "relation", "score", "origin", *weight_columns]  # fmt: skip
+              "roles", "matched_node", "matched_label", "relation", "score", "origin", "node_category",
+              "matched_category", *weight_columns]  # fmt: skip
     writer.writerow([spreadsheet_cell(cell) for cell in header])
     for c in comparison.categories:
         figures = [
@@ -325,10 +334,11 @@ def comparison_csv(comparison: Comparison) -> str:
             if isinstance(item, MatchedPair):
                 node, pair = (
                     item.left,
-                    [item.right.iri, item.right.label, item.relation, f"{item.score:.6f}", item.origin],
-                )
+                    [item.right.iri, item.right.label, item.relation, f"{item.score:.6f}", item.origin,
+                     item.left_category, item.right_category],
+                )  # fmt: skip
             else:
-                node, pair = item, ["", "", "", "", ""]
+                node, pair = item, ["", "", "", "", "", "", ""]
             cells = [c.category, *figures, membership, node.iri, node.label, roles, *pair, *weights]
             writer.writerow([spreadsheet_cell(str(cell)) for cell in cells])
     return buffer.getvalue()

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CATEGORY_ORDER",
+    "PAIRED_ACROSS",
     "CategoryComparison",
     "ComparedNode",
     "Comparison",
@@ -65,6 +66,11 @@ CATEGORY_ORDER = (
 )
 """The order categories are shown in; categories the vocabulary adds later come after these, alphabetically."""
 
+PAIRED_ACROSS = ("duties", "skills", "knowledge", "work activities")
+"""The categories whose nodes are paired with each other's, not only within one category: a duty of one role may
+match a skill or a work activity of another (the article's duties map to ESCO skills, ESCO skills to O*NET detailed
+work activities). A pair across two of them is counted in its home category: the first of the two in this order."""
+
 
 @dataclass(frozen=True)
 class RoleRef:
@@ -90,10 +96,12 @@ class ComparedNode:
 
 @dataclass(frozen=True)
 class MatchedPair:
-    """Two nodes of one category that different roles link to, joined by a SKOS mapping (across sources or
-    wording): ``left`` is the node of the earlier role in the comparison's order, ``relation`` the SKOS relation
-    read from left to right (closeMatch, exactMatch, broadMatch, narrowMatch or relatedMatch), ``score`` its
-    confidence (1.0 for a hand-made link) and ``origin`` the method that found it or "hand-made"."""
+    """Two nodes that different roles link to, joined by a SKOS mapping (across sources or wording): ``left`` is
+    the node of the earlier role in the comparison's order, ``relation`` the SKOS relation read from left to right
+    (closeMatch, exactMatch, broadMatch, narrowMatch or relatedMatch), ``score`` its confidence (1.0 for a hand-made
+    link) and ``origin`` the method that found it or "hand-made". ``left_category`` and ``right_category`` are the
+    categories the two nodes are linked in: the same one, or two of :data:`PAIRED_ACROSS` (a duty matched to a
+    skill); the pair is listed and counted in its home category, the first of the two (see :func:`compare_roles`)."""
 
     left: ComparedNode
     right: ComparedNode
@@ -101,6 +109,18 @@ class MatchedPair:
     score: float
     origin: str
     roles: tuple[str, ...]
+    left_category: str = ""
+    right_category: str = ""
+
+    @property
+    def across(self) -> bool:
+        """Whether the two nodes are linked in different categories (a duty matched to a skill)."""
+        return self.left_category != self.right_category
+
+    @property
+    def categories_text(self) -> str:
+        """ "duties \u2248 skills": the categories of the two nodes."""
+        return f"{self.left_category} \u2248 {self.right_category}"
 
     @property
     def counted(self) -> bool:
@@ -197,6 +217,7 @@ class Comparison:
                 "origin": p.origin,
                 "counted": p.counted,
                 "roles": list(p.roles),
+                "categories": [p.left_category, p.right_category],
             }
 
         return {
@@ -232,7 +253,10 @@ class Comparison:
         def pairs(items: Sequence[MatchedPair]) -> str:
             shown = [
                 weighed(p.label, p.weights)
-                + html.escape(f" [{p.relation} {p.score:.2f}, {p.origin}{'' if p.counted else ', not counted'}]")
+                + html.escape(
+                    f" [{p.categories_text + ', ' if p.across else ''}{p.relation} {p.score:.2f}, {p.origin}"
+                    f"{'' if p.counted else ', not counted'}]"
+                )
                 for p in items
             ]
             return "<td>" + "<br>".join(shown) + "</td>"
@@ -297,11 +321,17 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
 
     Per category, nodes every role links to are shared; then nodes of different roles joined by a SKOS mapping
     (either direction; see :mod:`rolegraph.compare.matching`) are paired, best score first, each node in one pair at
-    most; what is left is partial or unique. A category is comparable when every role links to something in it.
-    Its ``overlap`` is (|shared| + the sum of the scores of the counted pairs that link every role) / (|shared| +
-    |partial| + |unique| + one per counted pair + two per related pair): a related match counts as two unmatched
-    nodes. The overall overlap is the sum of the numerators over the sum of the denominators of the comparable
-    categories; the overall Jaccard is |shared| / |nodes| over every (category, node) pair, pairs being two nodes.
+    most: within one category, and across the categories of :data:`PAIRED_ACROSS` (a duty of one role with a skill
+    or a work activity of another, a skill with a work activity or a knowledge area), all of them competing for the
+    same nodes. A pair belongs to its home category, the first of its nodes' two categories in the order shown
+    (duties, skills, knowledge, work activities), whatever the order of the roles; what is left is partial or
+    unique. A category is comparable when every role links to something in it, or when counted pairs homed there
+    bring in the roles that link to nothing in it (the article's duties matched to an ESCO occupation's skills make
+    duties comparable; a related match alone does not). Its ``overlap`` is (|shared| + the sum of the scores of the
+    counted pairs that link every role) / (|shared| + |partial| + |unique| + one per counted pair + two per related
+    pair): a related match counts as two unmatched nodes. The overall overlap is the sum of the numerators over the
+    sum of the denominators of the comparable categories; the overall Jaccard is |shared| / |nodes| over every
+    (category, node) pair, pairs being two nodes (a pair across categories counts in its home category).
     """
     ordered = list(dict.fromkeys(roles))
     if len(ordered) < 2:
@@ -318,14 +348,9 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
     role_iris = [str(r) for r in ordered]
     everyone = set(role_iris)
     weights = _link_weights(graph, ordered)
-    links = read_links(graph, {node for nodes in linked.values() for node in nodes if set(nodes[node]) != everyone})
-    categories = []
-    shared_total = size_total = 0
-    score_total, items_total = 0.0, 0
-    for category in sorted(linked, key=_category_key):
-        members = linked[category]
-
-        nodes = sorted(
+    by_category: dict[str, list[ComparedNode]] = {}
+    for category, members in linked.items():
+        by_category[category] = sorted(
             (
                 ComparedNode(
                     iri,
@@ -337,19 +362,55 @@ def compare_roles(graph: Graph | QueryEngine, roles: Sequence[URIRef]) -> Compar
             ),
             key=lambda n: (n.label.casefold(), n.iri),
         )
-        by_iri = {n.iri: n for n in nodes}
-        open_nodes = {n.iri: frozenset(n.roles) for n in nodes if set(n.roles) != everyone}
-        matched = []
+    node_of = {(category, node.iri): node for category, nodes in by_category.items() for node in nodes}
+    # One pairing per category outside PAIRED_ACROSS, one over all of PAIRED_ACROSS; a node linked in two of those
+    # categories takes part in the first only. A group whose open nodes are all one role's can pair nothing: its
+    # nodes' mappings are not read (a store's technology and tools are most of an O*NET occupation's nodes).
+    groups = []
+    for group in [[c] for c in linked if c not in PAIRED_ACROSS] + [[c for c in PAIRED_ACROSS if c in linked]]:
+        category_of: dict[str, str] = {}
+        for category in group:
+            for iri in linked[category]:
+                category_of.setdefault(iri, category)
+        open_nodes = {
+            iri: frozenset(linked[category][iri])
+            for iri, category in category_of.items()
+            if linked[category][iri] != everyone
+        }
+        if len(set().union(*open_nodes.values())) > 1:
+            groups.append((category_of, open_nodes))
+    links = read_links(graph, {iri for _, open_nodes in groups for iri in open_nodes})
+    homed: dict[str, list[MatchedPair]] = defaultdict(list)
+    for category_of, open_nodes in groups:
         for link in pair_nodes(open_nodes, links, role_iris):
-            pair_roles = tuple(r for r in role_iris if r in members[link.node] | members[link.match])
-            left, right = by_iri[link.node], by_iri[link.match]
-            matched.append(MatchedPair(left, right, link.relation, link.score, link.origin, pair_roles))
-        pairs = tuple(sorted(matched, key=lambda p: (not p.counted, p.label.casefold(), p.left.iri)))
-        paired = {n for p in pairs for n in (p.left.iri, p.right.iri)}
+            left_category, right_category = category_of[link.node], category_of[link.match]
+            left, right = node_of[left_category, link.node], node_of[right_category, link.match]
+            pair_roles = tuple(r for r in role_iris if r in set(left.roles) | set(right.roles))
+            home = min(left_category, right_category, key=_category_key)
+            homed[home].append(
+                MatchedPair(
+                    left, right, link.relation, link.score, link.origin, pair_roles, left_category, right_category
+                )
+            )
+    paired_away = {
+        (category, node.iri)
+        for pairs in homed.values()
+        for p in pairs
+        for category, node in ((p.left_category, p.left), (p.right_category, p.right))
+    }
+    categories = []
+    shared_total = size_total = 0
+    score_total, items_total = 0.0, 0
+    for category in sorted(set(linked) | set(homed), key=_category_key):
+        members = linked.get(category, {})
+        nodes = by_category.get(category, [])
+        pairs = tuple(sorted(homed.get(category, ()), key=lambda p: (not p.counted, p.label.casefold(), p.left.iri)))
         shared = tuple(n for n in nodes if set(n.roles) == everyone)
-        partial = tuple(n for n in nodes if 1 < len(n.roles) < len(everyone) and n.iri not in paired)
-        unique = {r: tuple(n for n in nodes if n.roles == (r,) and n.iri not in paired) for r in role_iris}
-        comparable = set().union(*members.values()) == everyone
+        remaining = [n for n in nodes if (category, n.iri) not in paired_away]
+        partial = tuple(n for n in remaining if 1 < len(n.roles) < len(everyone))
+        unique = {r: tuple(n for n in remaining if n.roles == (r,)) for r in role_iris}
+        present = set().union(*members.values(), *(p.roles for p in pairs if p.counted))
+        comparable = present == everyone
         result = CategoryComparison(category, shared, partial, unique, None, pairs, None, comparable)
         shared_total += len(shared)
         size_total += result.size

@@ -96,9 +96,10 @@ def read_links(graph: Graph | QueryEngine, nodes: Iterable[str]) -> dict[tuple[s
 def pair_nodes(
     roles_of: Mapping[str, frozenset[str]], links: Mapping[tuple[str, str], MatchLink], role_order: Sequence[str]
 ) -> list[MatchLink]:
-    """Pairs of nodes of one category joined by a mapping, each node in one pair at most, best mappings first (see
-    :meth:`MatchLink.rank`; greedy). Only nodes that different roles link to are paired (neither node's roles among
-    the other's), and each pair is read from the node of the earlier role in ``role_order``."""
+    """Pairs of the nodes of ``roles_of`` (one category's, or several categories' that are paired across) joined by
+    a mapping, each node in one pair at most, best mappings first (see :meth:`MatchLink.rank`; greedy). Only nodes
+    that different roles link to are paired (neither node's roles among the other's), and each pair is read from
+    the node of the earlier role in ``role_order``."""
     position = {role: i for i, role in enumerate(role_order)}
 
     def first_role(node: str) -> int:

@@ -4,7 +4,8 @@ One node per distinct RDF node (roles, duties, skills, ...), one edge per link f
 Node attributes: ``label``, ``kind``, ``membership`` (``role`` for the compared roles' anchors, else ``all``,
 ``some``, ``matched`` or ``unique``), ``roles`` (IRIs of the compared roles linking to it), ``categories`` and
 ``citations``. The two nodes of a matched pair are joined by an edge keyed ``match`` (``category`` "matched",
-``relation``, ``score``, ``origin``, ``counted``; the page draws it dashed with its score).
+``relation``, ``score``, ``origin``, ``counted``, ``across``: "duties \u2248 skills" for a pair across categories,
+else ""; the page draws it dashed with its score); each node of a pair keeps its own category and kind.
 
 >>> import rolegraph
 >>> g = rolegraph.load()
@@ -77,23 +78,27 @@ def comparison_graph(comparison: Comparison, citations: Citations | None = None)
         )
     matched: set[str] = set()
     for category in comparison.categories:
-        kind = KIND_BY_CATEGORY.get(category.category, category.category)
         paired = [node for pair in category.matched for node in (pair.left, pair.right)]
+        # A pair across categories (a duty matched to a skill) keeps each node's own category and kind.
+        own = {
+            n.iri: c for p in category.matched for n, c in ((p.left, p.left_category), (p.right, p.right_category)) if c
+        }
         groups = [("all", category.shared), ("some", category.partial), ("matched", tuple(paired))]
         groups += [("unique", nodes) for nodes in category.unique.values()]
         for membership, nodes in groups:
             for node in nodes:
+                name = own.get(node.iri, category.category) if membership == "matched" else category.category
                 if node.iri not in graph:
                     graph.add_node(
-                        node.iri, label=node.label, kind=kind, membership=membership, roles=[],
-                        categories=[], citations=[],
+                        node.iri, label=node.label, kind=KIND_BY_CATEGORY.get(name, name), membership=membership,
+                        roles=[], categories=[], citations=[],
                     )  # fmt: skip
                 data = graph.nodes[node.iri]
-                if category.category not in data["categories"]:
-                    data["categories"].append(category.category)
+                if name not in data["categories"]:
+                    data["categories"].append(name)
                 for linker in node.roles:
                     cited = list(citations.get((linker, node.iri), ()))
-                    graph.add_edge(linker, node.iri, key=category.category, category=category.category, citations=cited)
+                    graph.add_edge(linker, node.iri, key=name, category=name, citations=cited)
                     if data["membership"] != "role" and linker not in data["roles"]:
                         data["roles"].append(linker)
                     for text in cited:
@@ -104,6 +109,7 @@ def comparison_graph(comparison: Comparison, citations: Citations | None = None)
             graph.add_edge(
                 pair.left.iri, pair.right.iri, key="match", category="matched", relation=pair.relation,
                 score=pair.score, origin=pair.origin, counted=pair.counted, citations=[],
+                across=pair.categories_text if pair.across else "",
             )  # fmt: skip
             matched.update((pair.left.iri, pair.right.iri))
     everyone = set(labels)

@@ -158,7 +158,8 @@ def _pyvis_network(graph: nx.MultiGraph, positions: dict[Any, tuple[int, int]]) 
             score = float(data["score"])
             counted = "" if data.get("counted", True) else ", not counted"
             edge.update(dashes=True, label=f"{score:.2f}", width=2, color={"color": "#555555", "opacity": 0.8})
-            edge["citations"] = [f"{data.get('relation', '')} {score:.2f}, {data.get('origin', '')}{counted}"]
+            across = f"{data['across']}, " if data.get("across") else ""  # "duties \u2248 skills, "
+            edge["citations"] = [f"{across}{data.get('relation', '')} {score:.2f}, {data.get('origin', '')}{counted}"]
         edges.append(edge)
     return nodes, edges, json.loads(json.dumps(OPTIONS))
 

@@ -242,7 +242,10 @@ class RoleStore:
             engine.store = None  # type: ignore[assignment]
         self._engines.clear()
         self.store = None  # type: ignore[assignment]
-        gc.collect()
+        if self.writable or self._locks:
+            # Only a writable database holds the store's lock: a read-only one may close whenever its last
+            # reference goes, and a full collection costs a read-only command 5-60 ms.
+            gc.collect()
         for lock in self._locks:
             lock.close()
         self._locks.clear()

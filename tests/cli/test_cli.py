@@ -271,6 +271,8 @@ def test_compare_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
         "relation",
         "score",
         "origin",
+        "node_category",
+        "matched_category",
         "weights (Production Manager)",
         "weights (Producer)",
     ]
@@ -283,7 +285,7 @@ def test_compare_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
         "https://w3id.org/rolegraph/id/skill/communication",
         "Communication",
         "Production Manager; Producer",
-        *[""] * 7,
+        *[""] * 9,
     ] in rows
     assert len(rows) == 1 + 58
 

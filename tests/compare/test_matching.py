@@ -23,7 +23,7 @@ from rolegraph.align.mapping import ALIGNMENT_SOURCE
 from rolegraph.api import RoleGraph
 from rolegraph.compare.comparison import Comparison, MatchedPair
 from rolegraph.compare.matching import MatchLink, pair_nodes
-from rolegraph.display import comparison_csv, comparison_text
+from rolegraph.display import comparison_csv, comparison_node_count, comparison_text
 from rolegraph.graph.network import comparison_network
 from rolegraph.graph.render import network_page
 from rolegraph.sparql.engines import OxigraphEngine, RdflibEngine, select
@@ -39,7 +39,8 @@ PM = ID + "role/production-manager"
 PRODUCER = ID + "role/producer"
 ONET = ID + "onet/occupation/27-2012.00"
 ELEMENT = ID + "onet/element/"
-ESCO_PM = "http://data.europa.eu/esco/occupation/p2"
+ESCO = "http://data.europa.eu/esco/"
+ESCO_PM = ESCO + "occupation/p2"
 MANAGE_BUDGETS = "http://data.europa.eu/esco/skill/21c5790c-0930-4d74-b3b0-84caf5af12ea"
 ALIGNMENT = DATA / "alignment-mini.ttl"
 
@@ -101,20 +102,77 @@ def test_a_hand_made_link_counts_as_one(aligned: RoleGraph) -> None:
     ]
     skills = comparison.category("skills")
     assert skills.matched[0].weights == {ESCO_PM: {"esco": "essential"}}
-    assert skills.overlap == pytest.approx(1 / 6)  # 1 pair, 4 other skills of the Production Manager, manage staff
-    assert [c.category for c in comparison.categories if c.comparable] == ["skills"]
-    assert comparison.overlap == pytest.approx(1 / 6)
+    assert not skills.matched[0].across
+    # 1 pair and 4 other skills of the Production Manager; manage staff is paired with a duty.
+    assert skills.overlap == pytest.approx(1 / 5)
+    assert [n.label for n in skills.unique[PM]] == ["Communication", "Ordering supplies", "Organisation",
+                                                   "Schedule coordination"]  # fmt: skip
+    assert skills.unique[ESCO_PM] == ()
 
 
-def test_mappings_join_nodes_of_one_category_only(aligned: RoleGraph) -> None:
+def test_a_duty_pairs_with_a_skill_of_a_role_without_duties(aligned: RoleGraph) -> None:
+    comparison = aligned.compare(PM, ESCO_PM)
+    duties = comparison.category("duties")
+    (pair,) = duties.matched
+    assert (pair.left.iri, pair.right.iri, pair.relation, pair.score) == (
+        ID + "duty/delegate-tasks", ESCO + "skill/staff", "broadMatch", 0.72
+    )  # fmt: skip
+    assert (pair.left_category, pair.right_category, pair.across) == ("duties", "skills", True)
+    assert pair.roles == (PM, ESCO_PM) and pair.weights == {ESCO_PM: {"esco": "essential"}}
+    # The ESCO occupation has no duties, but the counted pair makes duties comparable: 0.72 over the pair and the
+    # Production Manager's 8 other duties.
+    assert duties.comparable and duties.unique[ESCO_PM] == () and len(duties.unique[PM]) == 8
+    assert duties.overlap == pytest.approx(0.72 / 9)
+    assert [c.category for c in comparison.categories if c.comparable] == ["duties", "skills"]
+    assert comparison.overlap == pytest.approx((0.72 + 1.0) / (9 + 5))
+    # Each node is counted once: the skill is listed under duties only.
+    assert comparison.category("skills").size == 6 and duties.size == 10
+    # The home category does not depend on the order of the roles.
+    swapped = aligned.compare(ESCO_PM, PM).category("duties")
+    (back,) = swapped.matched
+    assert (back.left.iri, back.right.iri, back.relation) == (ESCO + "skill/staff", ID + "duty/delegate-tasks",
+                                                              "narrowMatch")  # fmt: skip
+    assert (back.left_category, back.right_category) == ("skills", "duties")
+    assert swapped.overlap == duties.overlap
+
+
+def test_a_duty_across_categories_in_every_output(aligned: RoleGraph) -> None:
+    comparison = aligned.compare(PM, ESCO_PM)
+    line = "    - Delegate tasks to team members \u2248 manage staff  (duties \u2248 skills)  (broadMatch 0.72, "
+    assert line + "rolegraph-align tfidf)  (ESCO - / essential)" in comparison_text(comparison).splitlines()
+    rows = list(csv.reader(comparison_csv(comparison).splitlines()))
+    record = dict(zip(rows[0], next(row for row in rows if row[6] == "Delegate tasks to team members"), strict=True))
+    assert (record["category"], record["membership"]) == ("duties", "matched")
+    assert record["matched_node"] == ESCO + "skill/staff"
+    assert (record["node_category"], record["matched_category"]) == ("duties", "skills")
+    budget = next(row for row in rows if row[6] == "Budget management")
+    assert dict(zip(rows[0], budget, strict=True))["matched_category"] == "skills"
+    document = json.loads(json.dumps(comparison.to_dict()))
+    duties = next(c for c in document["categories"] if c["category"] == "duties")
+    assert duties["matched"][0]["categories"] == ["duties", "skills"]
+    assert "[duties \u2248 skills, broadMatch 0.72, rolegraph-align tfidf]" in comparison._repr_html_()
+    network = comparison_network(aligned.engine, [URIRef(PM), URIRef(ESCO_PM)])
+    assert comparison_node_count(comparison) == network.number_of_nodes()  # the pairs' nodes too, as on the page
+    assert network.nodes[ESCO + "skill/staff"]["kind"] == "skill"
+    assert network.nodes[ID + "duty/delegate-tasks"]["kind"] == "duty"
+    assert (ESCO_PM, ESCO + "skill/staff", "skills") in network.edges
+    page = network_page(network).decode()
+    data = json.loads(page.split('<script type="application/json" id="graph-data">', 1)[1].split("</script>", 1)[0])
+    (dashed,) = [e for e in data["edges"] if (e["from"], e["to"]) == (ID + "duty/delegate-tasks", ESCO + "skill/staff")]
+    assert dashed["citations"] == ["duties \u2248 skills, broadMatch 0.72, rolegraph-align tfidf"]
+
+
+def test_a_work_activity_and_a_skill_compete_for_one_node(aligned: RoleGraph) -> None:
     comparison = aligned.compare(ONET, ESCO_PM)
     assert pairs(comparison, "skills") == [
         (ELEMENT + "2.B.5.b", MANAGE_BUDGETS, "closeMatch", 0.88, "rolegraph-align tfidf", True)
     ]
-    # The DWA "Manage budgets for productions." maps to the ESCO skill too, but a work activity is not a skill.
+    # The DWA "Manage budgets for productions." maps to the ESCO skill too (0.80), across categories, but the O*NET
+    # skill's closeMatch (0.88) takes it first: each node is in one pair at most.
     activities = comparison.category("work activities")
     assert activities.matched == () and not activities.comparable
     assert activities.jaccard is None and activities.overlap is None
+    assert ID + "onet/dwa/4.A.4.c.3.I02.D01" in [n.iri for n in activities.unique[ONET]]
 
 
 def test_no_alignment_leaves_nodes_unique(mini_store: Path) -> None:
@@ -249,15 +307,20 @@ def test_matched_nodes_and_compare_on_virtuoso_equal_the_store(aligned_store: Pa
         there = select(remote, "matched-nodes", {"node": nodes})
         as_rows = lambda table: sorted((tuple(normal(t) for t in row) for row in table.rows), key=repr)  # noqa: E731
         assert len(here.rows) >= 8 and as_rows(there) == as_rows(here)
-        outputs = []
-        for store_name in (f"sparql+{server.sparql}", str(aligned_store)):
-            command = [sys.executable, "-m", "rolegraph", "--store", store_name, "compare", PM, ONET]
-            command += ["--format", "json"]
-            shown = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
-            assert shown.returncode == 0, shown.stderr
-            outputs.append(json.loads(shown.stdout))
-        assert outputs[0] == outputs[1]
-        skills = next(c for c in outputs[0]["categories"] if c["category"] == "skills")
-        assert [p["score"] for p in skills["matched"]] == [0.91, 0.74, 0.55]
+        for other in (ONET, ESCO_PM):  # ESCO_PM: a duty paired with a skill, across categories
+            outputs = []
+            for store_name in (f"sparql+{server.sparql}", str(aligned_store)):
+                command = [sys.executable, "-m", "rolegraph", "--store", store_name, "compare", PM, other]
+                command += ["--format", "json"]
+                shown = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+                assert shown.returncode == 0, shown.stderr
+                outputs.append(json.loads(shown.stdout))
+            assert outputs[0] == outputs[1]
+            skills = next(c for c in outputs[0]["categories"] if c["category"] == "skills")
+            duties = next(c for c in outputs[0]["categories"] if c["category"] == "duties")
+            if other == ONET:
+                assert [p["score"] for p in skills["matched"]] == [0.91, 0.74, 0.55]
+            else:
+                assert [(p["score"], p["categories"]) for p in duties["matched"]] == [(0.72, ["duties", "skills"])]
     finally:
         server.stop()
