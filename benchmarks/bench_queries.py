@@ -85,6 +85,7 @@ def bindings(roles: int) -> dict[str, dict[str, Any]]:
         "career-candidates": {"role": r[0]},
         "career-facts": {"role": [r[0], r[1]]},
         "career-links": {"role": [r[0], r[1]]},
+        "career-weights": {"role": [r[0], r[1]]},
         "role-gap": {"from": r[0], "to": r[1]},
     }
 

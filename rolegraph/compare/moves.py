@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..model.iris import PREFIX_IRIS
 from ..model.terms import iri as light_iri
+from ..model.terms import literal as light_literal
 from ..sparql.engines import QueryEngine, select
 from .comparison import _link_weights
 from .matching import MatchLink, pair_nodes, read_links
@@ -501,9 +502,28 @@ class _Links:
     links: dict[tuple[str, str], MatchLink]
 
 
-def _read(graph: Graph | QueryEngine, roles: Sequence[Any], matched: Sequence[str] = GAP_CATEGORIES) -> _Links:
+def _move_weights(graph: Graph | QueryEngine, roles: Sequence[Any]) -> dict[tuple[str, str], dict[str, float | str]]:
+    """The weights of ``roles``' skills, knowledge and education by (role IRI, node IRI), from ``career-weights``:
+    what a move is judged by, a fraction of what ``link-weights`` reads."""
+    found: dict[tuple[str, str], dict[str, float | str]] = defaultdict(dict)
+    for row in select(graph, "career-weights", {"role": list(roles)}):
+        weights = found[(str(row.role), str(row.node))]
+        for name in ("importance", "level", "percentage"):
+            if (number := _number(getattr(row, name))) is not None:
+                weights.setdefault(name, number)
+        if row.esco is not None and weights.get("esco") != "essential":
+            weights["esco"] = str(row.esco)
+    return found
+
+
+def _read(
+    graph: Graph | QueryEngine,
+    roles: Sequence[Any],
+    matched: Sequence[str] = GAP_CATEGORIES,
+    categories: Sequence[str] | None = None,
+) -> _Links:
     """The facts, gap-category items with their weights, and the mappings among the items of ``roles`` in the
-    ``matched`` categories."""
+    ``matched`` categories; with ``categories``, only the items of those (and the weights ``moves`` needs)."""
     facts: dict[str, RoleFacts] = {}
     for row in select(graph, "career-facts", {"role": list(roles)}):
         role = str(row.role)
@@ -517,10 +537,11 @@ def _read(graph: Graph | QueryEngine, roles: Sequence[Any], matched: Sequence[st
             str(row.currency or ""),
             str(row.period or ""),
         )
-    weights = _link_weights(graph, roles)
+    weights = _link_weights(graph, roles) if categories is None else _move_weights(graph, roles)
     items: dict[str, dict[str, dict[str, GapItem]]] = defaultdict(lambda: defaultdict(dict))
     education: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
-    for row in select(graph, "career-links", {"role": list(roles)}):
+    chosen = {} if categories is None else {"category": [light_literal(c) for c in categories]}
+    for row in select(graph, "career-links", {"role": list(roles), **chosen}):
         role, category, node, label = str(row.role), str(row.category), str(row.node), str(row.nodeLabel)
         weight = weights.get((role, node), {})
         if category == "education":
@@ -690,7 +711,8 @@ def role_moves(
     candidates, ranking = _candidates(graph, origin)
     home = str(origin)
     candidates = [(r, s) for r, s in candidates if r != home and (source is None or source_of(r) == source)]
-    read = _read(graph, [origin, *(light_iri(r) for r, _ in candidates)], SKILL_CATEGORIES)
+    read = _read(graph, [origin, *(light_iri(r) for r, _ in candidates)], SKILL_CATEGORIES,
+                 (*SKILL_CATEGORIES, "education"))  # fmt: skip
     _known(read, [home])
     _described(read, home, "carry over")
     here = read.facts[home]

@@ -1,6 +1,6 @@
 """``rolegraph serve``: a read-only SPARQL 1.1 Protocol endpoint at ``/sparql`` and a small site (``/`` the roles and
-sources, ``/role/{name or IRI}``, ``/compare?role=A&role=B``, ``/query``, ``/health``), over a store or a SPARQL
-server.
+sources, ``/role/{name or IRI}``, ``/compare?role=A&role=B``, ``/gap?from=A&to=B``, ``/moves?from=A``, ``/query``,
+``/health``), over a store or a SPARQL server.
 
 The HTTP layer only reads requests and writes answers; queries and pages run in worker processes (see
 :mod:`rolegraph.serve.workers`), so a long or memory-hungry query is stopped without stopping the server, and other
@@ -64,7 +64,7 @@ CORS_METHODS = {
 TEXT = "text/plain; charset=utf-8"
 _READ_CHUNK = 8192
 _LENGTH = re.compile(r"[0-9]{1,18}")
-_PAGES = ("/", "/query", "/compare", "/roles", "/roles.json", "/sources", "/site.js")
+_PAGES = ("/", "/query", "/compare", "/roles", "/roles.json", "/sources", "/site.js", "/gap", "/moves")
 
 
 @functools.cache
@@ -429,7 +429,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/site.js":
             script = {"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "max-age=3600"}
             self._send(JobResult(200, script, _site_script()), head=head)
-        elif path in ("/query", "/roles", "/roles.json", "/sources"):
+        elif path in ("/query", "/roles", "/roles.json", "/sources", "/gap", "/moves"):
             self._run(Job("page", {"name": path[1:], "params": params}), head=head)
         elif path.startswith("/concept/") and len(path) > len("/concept/"):
             iri = urllib.parse.unquote(path[len("/concept/") :])

@@ -598,7 +598,7 @@ def _run_sparql(site: SiteContext, args: dict[str, Any], query: str, fmt: str | 
 
 def handle_job(site: SiteContext, job: Job) -> JobResult:
     """Answer ``job``: ``sparql`` (a protocol request) or ``page`` (landing, roles, role, concept, compare, query,
-    sources)."""
+    sources, gap, moves)."""
     try:
         if job.kind == "sparql":
             return _sparql(site, job.args)
@@ -620,6 +620,10 @@ def handle_job(site: SiteContext, job: Job) -> JobResult:
             return _named_query(site, args) if _first(args, "run") else _query_page(site, args)
         if name == "sources":
             return _sources_page(site)
+        if name in ("gap", "moves"):
+            from .career import gap_page, moves_page
+
+            return gap_page(site, args) if name == "gap" else moves_page(site, args)
         return _error(404, "no such page.", html=True)
     except UnknownRoleError as error:
         return _unknown_role(site, error.name, error)

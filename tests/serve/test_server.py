@@ -528,7 +528,8 @@ def test_every_link_answers_200(served: str) -> None:
     """A crawl from the landing page, bounded: every link the site's pages hold (the compare pages' nodes too)
     answers 200."""
     seen: set[str] = set()
-    waiting = ["/", "/compare?role=27-2012.00&role=" + urllib.parse.quote(f"{ROLE}producer", safe="")]
+    compare = "/compare?role=27-2012.00&role=" + urllib.parse.quote(f"{ROLE}producer", safe="")
+    waiting = ["/", compare, "/moves?from=Production%20Manager"]  # the moves page leads to the gap pages
     pages = 0
     while waiting and pages < 150:
         path = waiting.pop(0)
@@ -546,6 +547,7 @@ def test_every_link_answers_200(served: str) -> None:
         waiting.extend(link for link in links if link not in seen and not link.startswith("/sparql"))
     assert pages >= 40
     assert any(path.startswith("/concept/") for path in seen) and any(path.startswith("/role/") for path in seen)
+    assert any(path.startswith("/gap?") for path in seen) and any(path.startswith("/moves?") for path in seen)
 
 
 def test_compare_page(served: str) -> None:

@@ -3,6 +3,8 @@ and on Oxigraph."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Literal
 
@@ -266,6 +268,27 @@ def test_career_links(g: RoleGraph) -> None:
     assert ("role/producer", "skills", "Scriptwriting") in found
     assert ("role/production-manager", "duties", "Run daily operations on set") in found
     assert {category for _, category, _ in found} == {"skills", "duties", "certifications", "education"}
+
+
+def test_career_links_of_some_categories(g: RoleGraph) -> None:
+    rows = g.query("career-links", role=["Production Manager", "Producer"], category=["skills", "education"])
+    assert {str(r.category) for r in rows} == {"skills", "education"}
+    every = g.query("career-links", role=["Production Manager", "Producer"])
+    wanted = ("skills", "education")
+    assert {(r.role, r.node) for r in rows} == {(r.role, r.node) for r in every if str(r.category) in wanted}
+
+
+def test_career_weights(mini_store: Path) -> None:
+    """The weights `moves` reads of the roles' linked skills and knowledge are those `link-weights` gives."""
+    with rolegraph.open_store(mini_store) as graph:
+        roles = ["27-2012.00", "11-3051.00"]
+        weights = {(r.role, r.node, r.importance, r.level) for r in graph.query("career-weights", role=roles)
+                   if r.importance is not None}  # fmt: skip
+        links = {(r.role, r.node) for r in graph.query("career-links", role=roles, category=["skills", "knowledge"])}
+        every = {(r.role, r.node, r.importance, r.level) for r in graph.query("link-weights", role=roles)
+                 if r.importance is not None}  # fmt: skip
+    linked = {w for w in weights if (w[0], w[1]) in links}
+    assert linked and linked == {w for w in every if (w[0], w[1]) in links}
 
 
 def test_career_facts(g: RoleGraph) -> None:
