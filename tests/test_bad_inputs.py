@@ -213,7 +213,7 @@ def test_hostile_labels_are_inert_on_every_page(tmp_path: Path) -> None:
     role = "http://data.europa.eu/esco/occupation/p2"
     try:
         pages = [
-            fetch(base, "GET", "/"),
+            fetch(base, "GET", "/roles?q=script"),
             fetch(base, "GET", "/role/" + urllib.parse.quote(role, safe="")),
             fetch(base, "GET", "/compare?" + urllib.parse.urlencode([("role", role), ("role", "role:producer")])),
             fetch(base, "GET", "/role/" + urllib.parse.quote(hostile, safe="")),

@@ -53,6 +53,11 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "role-sources": [{"role": [PM, PRODUCER, ACTOR]}],
     "link-weights": [{"role": [PM, PRODUCER]}, {"role": [ACTOR]}],
     "most-similar-roles": [{"role": PRODUCER}],
+    "career-candidates": [{"role": PM}, {"role": ACTOR}],
+    "career-links": [{"role": [PM, PRODUCER]}, {"role": [PM], "category": [Literal("skills"), Literal("duties")]}],
+    "career-facts": [{"role": [PM, PRODUCER]}, {"role": [ACTOR]}],
+    "career-weights": [{"role": [PM, PRODUCER]}],
+    "role-gap": [{"from": PM, "to": PRODUCER}, {"from": PRODUCER, "to": PM}, {"from": PM, "to": PM}],
 }
 
 NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float}
