@@ -644,3 +644,35 @@ def test_the_first_view_shows_the_anchors_and_the_first_shared_row(browser: Any,
         assert boxes["smallest"] >= 12 and boxes["overlapping"] == [], boxes["overlapping"][:5]
     finally:
         page.close()
+
+
+def test_text_view_items_link_to_their_pages_where_the_nodes_have_an_href(
+    browser: Any, tmp_path: Path, two_roles: tuple[Path, nx.MultiGraph]
+) -> None:
+    network = two_roles[1].copy()
+    hrefs = {str(n): f"/page/{k}" for k, n in enumerate(network) if str(n).startswith(ID)}
+    for node, href in hrefs.items():
+        network.nodes[node]["href"] = href
+    page = _page(browser, tmp_path, "linked.html", network)
+    try:
+        assert page.errors == []
+        links = page.evaluate("""() => [...document.querySelectorAll('#textview a.tv-page')].map(a => ({
+            node: (a.previousElementSibling || {}).dataset?.node || null, href: a.getAttribute('href'),
+            key: a.closest('.tv-keys') !== null }))""")
+        items = page.evaluate("() => [...new Set([...document.querySelectorAll('#textview button.tv-node')]"
+                              ".map(b => b.dataset.node))]")  # fmt: skip
+        assert items and {link["node"] for link in links if not link["key"]} == set(items) & set(hrefs)
+        assert all(link["href"] == hrefs[link["node"]] for link in links if not link["key"])
+        assert sum(link["key"] for link in links) == 2  # each compared role's name links to its page
+        # The item's button still selects its node in the network; the link beside it is the way to the page.
+        shared = next(n for n, d in network.nodes(data=True) if d["membership"] == "all")
+        page.page.locator(f'#textview button.tv-node[data-node="{shared}"]').first.click()
+        assert page.evaluate("rolegraph.network.getSelectedNodes()") == [shared]
+    finally:
+        page.close()
+    standalone = _page(browser, tmp_path, "standalone.html", two_roles[1])
+    try:
+        assert standalone.evaluate("document.querySelectorAll('#textview a.tv-page').length") == 0
+        assert standalone.evaluate("document.querySelectorAll('#textview button.tv-node').length") > 20
+    finally:
+        standalone.close()
