@@ -4,9 +4,11 @@ gets the same arrangement, so the same drawing.
 
 A comparison has a column of each role's own nodes (the first half of the roles on the left, the rest on the right),
 and in the middle the nodes shared by all, by some, and the matched pairs (each pair on one line). A neighbourhood
-has the similar roles, the role's own links, and what is reached only through the similar roles. Each (column,
-category) is a cell with a heading; past :data:`COLLAPSE_OVER` nodes the page shows the first
-:data:`SHOWN_PER_CELL` of each cell and a counted group that expands on click.
+has the similar roles, the role's own links, and what is reached only through the similar roles. A comparison's
+rows with shared or matched nodes come before those each role has alone, so its first view shows what is shared
+(the text view keeps the comparison's order). Each (column, category) is a cell with a heading; past
+:data:`COLLAPSE_OVER` nodes the page shows the first :data:`SHOWN_PER_CELL` of each cell and a counted group that
+expands on click.
 
 >>> import networkx as nx
 >>> g = nx.MultiGraph(roles=["a", "b"])
@@ -69,9 +71,10 @@ def _heading(category: str) -> str:
 
 def network_layout(graph: nx.MultiGraph) -> dict[str, Any]:
     """The columns (``key``, ``title``, ``anchor``: the role heading it, ``pairs``: one matched pair a line), the
-    rows (categories, in the comparison's order) and the cells (``column``, ``row``, ``title``, ``nodes`` most
-    important first) of ``graph``'s page, whether the rows line up across columns (in a comparison: the same
-    category side by side; in a neighbourhood each column stacks its own cells), and the collapsing thresholds."""
+    rows (categories, in the comparison's order; in a comparison those with shared or matched nodes first) and
+    the cells (``column``, ``row``, ``title``, ``nodes`` most important first) of ``graph``'s page, whether the rows
+    line up across columns (in a comparison: the same category side by side; in a neighbourhood each column stacks
+    its own cells), and the collapsing thresholds."""
     found = sorted((n for n, d in graph.nodes(data=True) if d.get("membership") == "role"), key=str)
     order = [a for a in (graph.graph.get("roles") or []) if a in found]
     anchors: list[Hashable] = order + [a for a in found if a not in order]
@@ -141,7 +144,12 @@ def network_layout(graph: nx.MultiGraph) -> dict[str, Any]:
     for (index, _), nodes in cells.items():
         if index != matched_column:
             nodes.sort(key=lambda n: (importance_key(graph.nodes[n]), str(n)))
-    rows = sorted({row for _, row in cells}, key=lambda r: (r != SIMILAR, _category_key(r)))
+    # A comparison's rows with something shared or matched come first, so that its first view (the anchors and
+    # the top rows) shows what the roles have in common; the rest follow, each in the comparison's order.
+    middle_columns = {keys.index(k) for k in ("all", "some", "matched") if k in keys} if len(anchors) > 1 else set()
+    common = {row for (index, row), nodes in cells.items() if index in middle_columns and nodes}
+    rows = sorted({row for _, row in cells}, key=lambda r: (r != SIMILAR, bool(middle_columns) and r not in common,
+                                                            _category_key(r)))  # fmt: skip
     return {
         "columns": columns,
         "rows": rows,

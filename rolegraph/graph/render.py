@@ -245,7 +245,7 @@ def network_page(
     ``summary`` adds the header's table: ``{"jaccard": float, "overlap": float or None, "categories": [{"category",
     "comparable", "jaccard", "overlap", "shared", "matched", "some", "unique": [counts per role]}]}``.
     ``nav``: (address, text) links for a header at the top (the served site's); a node's ``href`` attribute, where
-    set, is the address of its page there.
+    set, is the address of its page there (the panel and the text view link to it).
     """
     summary = summary if summary is not None else graph.graph.get("summary")
     nodes, edges, options = _pyvis_network(graph)
@@ -274,6 +274,7 @@ def network_page(
         nav=nav or [],
         data_json=_script_safe_json(data),
         view=text_view(comparison) if comparison else None,
+        hrefs={n["id"]: n["href"] for n in nodes if "href" in n},
         comparison_json=_script_safe_json(exported),
         slug=re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] or "rolegraph",
         vis_js=_vis_network_js(),

@@ -385,7 +385,7 @@ def _compare(site: SiteContext, names: list[str]) -> JobResult:
     iris = [site.graph.resolve(name) for name in names]
     network = comparison_network(site.graph.engine, iris)
     for node, data in network.nodes(data=True):
-        if is_iri(node):
+        if is_iri(node) or str(node).startswith(("http://", "https://")):  # the network keys its nodes by IRI text
             data["href"] = _href(site, str(node))
     return JobResult(200, {"Content-Type": HTML}, network_page(network, nav=NAV))
 

@@ -16,6 +16,7 @@ import pytest
 from rdflib import URIRef
 
 import rolegraph
+from rolegraph.graph.layout import network_layout
 from rolegraph.graph.network import comparison_network
 from rolegraph.graph.render import network_page
 
@@ -613,3 +614,65 @@ def test_a_node_with_an_href_links_to_its_page_from_the_panel(browser: Any, tmp_
         assert not link.is_visible()
     finally:
         page.close()
+
+
+def test_the_first_view_shows_the_anchors_and_the_first_shared_row(browser: Any, tmp_path: Path) -> None:
+    """A comparison whose first category (duties) shares nothing and is long: the first view still shows the role
+    anchors and shared nodes, at a readable zoom."""
+    network = generated_comparison(80)
+    a, b = network.graph["roles"]
+    for node, data in list(network.nodes(data=True)):
+        if data.get("categories") == ["duties"] and data["membership"] != "unique":
+            network.remove_node(node)
+    for i in range(60):
+        role = (a, b)[i % 2]
+        node = f"https://example.org/duty/{i}"
+        network.add_node(node, label=_label(i), kind="duty", membership="unique", roles=[role],
+                         categories=["duties"], citations=[], weights={})  # fmt: skip
+        network.add_edge(role, node, key="duties", category="duties", citations=[])
+    assert network_layout(network)["rows"][0] != "duties"  # the rows that share something come first
+    page = _page(browser, tmp_path, "shared-below.html", network)
+    try:
+        assert page.errors == []
+        in_view = """ids => { const n = rolegraph.network, box = document.getElementById('network');
+          return ids.filter(id => { const p = n.canvasToDOM(n.getPositions([id])[id]);
+            return p.x > 0 && p.y > 0 && p.x < box.clientWidth && p.y < box.clientHeight; }); }"""
+        shared = [n for n, d in network.nodes(data=True) if d["membership"] in ("all", "matched")]
+        assert page.evaluate(in_view, [a, b]) == [a, b]
+        assert page.evaluate(in_view, shared), "no shared or matched node in the first view"
+        boxes = page.evaluate(LABEL_BOXES)
+        assert boxes["smallest"] >= 12 and boxes["overlapping"] == [], boxes["overlapping"][:5]
+    finally:
+        page.close()
+
+
+def test_text_view_items_link_to_their_pages_where_the_nodes_have_an_href(
+    browser: Any, tmp_path: Path, two_roles: tuple[Path, nx.MultiGraph]
+) -> None:
+    network = two_roles[1].copy()
+    hrefs = {str(n): f"/page/{k}" for k, n in enumerate(network) if str(n).startswith(ID)}
+    for node, href in hrefs.items():
+        network.nodes[node]["href"] = href
+    page = _page(browser, tmp_path, "linked.html", network)
+    try:
+        assert page.errors == []
+        links = page.evaluate("""() => [...document.querySelectorAll('#textview a.tv-page')].map(a => ({
+            node: (a.previousElementSibling || {}).dataset?.node || null, href: a.getAttribute('href'),
+            key: a.closest('.tv-keys') !== null }))""")
+        items = page.evaluate("() => [...new Set([...document.querySelectorAll('#textview button.tv-node')]"
+                              ".map(b => b.dataset.node))]")  # fmt: skip
+        assert items and {link["node"] for link in links if not link["key"]} == set(items) & set(hrefs)
+        assert all(link["href"] == hrefs[link["node"]] for link in links if not link["key"])
+        assert sum(link["key"] for link in links) == 2  # each compared role's name links to its page
+        # The item's button still selects its node in the network; the link beside it is the way to the page.
+        shared = next(n for n, d in network.nodes(data=True) if d["membership"] == "all")
+        page.page.locator(f'#textview button.tv-node[data-node="{shared}"]').first.click()
+        assert page.evaluate("rolegraph.network.getSelectedNodes()") == [shared]
+    finally:
+        page.close()
+    standalone = _page(browser, tmp_path, "standalone.html", two_roles[1])
+    try:
+        assert standalone.evaluate("document.querySelectorAll('#textview a.tv-page').length") == 0
+        assert standalone.evaluate("document.querySelectorAll('#textview button.tv-node').length") > 20
+    finally:
+        standalone.close()

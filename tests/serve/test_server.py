@@ -528,6 +528,7 @@ def test_every_link_answers_200(served: str) -> None:
     """A crawl from the landing page, bounded: every link the site's pages hold (the compare pages' nodes too)
     answers 200."""
     seen: set[str] = set()
+    linked_items: set[str] = set()
     compare = "/compare?role=27-2012.00&role=" + urllib.parse.quote(f"{ROLE}producer", safe="")
     waiting = ["/", compare, "/moves?from=Production%20Manager"]  # the moves page leads to the gap pages
     pages = 0
@@ -544,8 +545,11 @@ def test_every_link_answers_200(served: str) -> None:
         text = answer.text()
         links = [html.unescape(link) for link in re.findall(r'href="(/[^"]*)"', text)]
         links += re.findall(r'"href":\s*"(/[^"]*)"', text)  # the compare page's nodes
+        linked_items.update(html.unescape(h) for h in re.findall(r'<a class="tv-page" href="(/[^"]*)"', text))
         waiting.extend(link for link in links if link not in seen and not link.startswith("/sparql"))
     assert pages >= 40
+    assert linked_items  # the text view's items link to their pages; past the bound, those are fetched too
+    assert all(fetch(served, "GET", path).status == 200 for path in sorted(linked_items - seen))
     assert any(path.startswith("/concept/") for path in seen) and any(path.startswith("/role/") for path in seen)
     assert any(path.startswith("/gap?") for path in seen) and any(path.startswith("/moves?") for path in seen)
 
@@ -554,6 +558,11 @@ def test_compare_page(served: str) -> None:
     answer = fetch(served, "GET", "/compare?role=27-2012.00&role=" + urllib.parse.quote(f"{ROLE}producer", safe=""))
     assert answer.status == 200 and answer.type == "text/html"
     assert "Producers and Directors" in answer.text() and "vis-network" in answer.text()
+    # The text view's items link to the same pages as the network's nodes (the crawl follows both).
+    page_links = {html.unescape(h) for h in re.findall(r'<a class="tv-page" href="(/[^"]*)"', answer.text())}
+    node_links = set(re.findall(r'"href":\s*"(/[^"]*)"', answer.text()))
+    assert page_links and page_links <= node_links
+    assert any(h.startswith("/role/") for h in page_links) and any(h.startswith("/concept/") for h in page_links)
     assert fetch(served, "GET", "/compare?role=27-2012.00").status == 400
     assert fetch(served, "GET", "/compare?role=27-2012.00&role=nobody-at-all").status == 404
 
