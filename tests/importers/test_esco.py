@@ -52,7 +52,7 @@ def cited_by(store: ox.Store, predicate: str) -> set[tuple[str, str, str, str]]:
     return rows(
         store,
         f"""SELECT ?s ?o ?file ?release WHERE {{
-            ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate <{predicate}> ; rdf:object ?o ;
+            ?st rdf:subject ?s ; rdf:predicate <{predicate}> ; rdf:object ?o ;
                 prov:wasDerivedFrom ?f . ?f dcterms:title ?file ; dcterms:isPartOf ?release .
             ?release a prov:Entity }}""",
     )
