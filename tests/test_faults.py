@@ -8,6 +8,7 @@ import contextlib
 import csv
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -86,19 +87,21 @@ def test_imports_killed_at_random_points_leave_the_store_as_it_was(tmp_path: Pat
     store = tmp_path / "store"
     assert run("--store", str(store), "import", "onet", str(DATA / "onet-mini")).returncode == 0
     before = snapshot(store)
-    started = time.monotonic()
     full = tmp_path / "full"
-    assert run("--store", str(full), "import", "onet", str(DATA / "onet-mini")).returncode == 0
+    shutil.copytree(store, full)
+    # Timed on the same work as the killed runs (ESCO into this store), just before them: kills then land at
+    # fractions of what an import takes on the machine as it is now, loaded or quiet.
+    started = time.monotonic()
     assert run("--store", str(full), "import", "esco", str(esco_release)).returncode == 0
     duration = time.monotonic() - started
     after = snapshot(full)
     assert after != before
     chooser = random.Random(11)
-    outcomes = []
-    for _ in range(6):
+    outcomes: list[str] = []
+    while (len(outcomes) < 6 or outcomes.count("before") < 3) and len(outcomes) < 12:
         process = subprocess.Popen(rolegraph("--store", str(store), "import", "esco", str(esco_release)),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        time.sleep(chooser.uniform(0.2, 0.8) * duration)
+        time.sleep(chooser.uniform(0.05, 0.5) * duration)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         state = snapshot(store)
@@ -109,7 +112,7 @@ def test_imports_killed_at_random_points_leave_the_store_as_it_was(tmp_path: Pat
             with RoleStore.open(store, writable=True) as opened:
                 opened.remove_source("https://w3id.org/rolegraph/id/source/esco/v9.9")
             assert snapshot(store) == before
-    assert outcomes.count("before") >= 3, outcomes  # most kills land mid-import
+    assert outcomes.count("before") >= 3, outcomes  # kills land mid-import (12 tries at most)
     print("outcomes of the kills:", outcomes)
 
 
