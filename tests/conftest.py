@@ -4,6 +4,7 @@ a browser (the article is tests/model's)."""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -29,6 +30,14 @@ os.environ["XDG_DATA_HOME"] = _DATA_HOME
 os.environ.pop("ROLEGRAPH_STORE", None)
 ARTICLE = SHARED / "sources" / "production-manager-vs-producer.txt"
 CHROMIUM = os.environ.get("ROLEGRAPH_CHROMIUM", "/usr/bin/chromium")
+
+BROWSER_MARKS = [
+    pytest.mark.skipif(
+        importlib.util.find_spec("playwright") is None, reason="Playwright is not installed (pip install '.[test]')"
+    ),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+"""The marks of a module of browser tests (marks, not module-level skips: each test is counted as skipped, once)."""
 ONET_RELEASE = SHARED / "data" / "onet" / "29.0"
 ESCO_RELEASE = SHARED / "data" / "esco" / "v1.1.1"
 CROSSWALK_FILE = SHARED / "data" / "crosswalks" / "esco_onet" / "ESCO_to_ONET-SOC_2019_with_esco_v1.1.1_uris.csv"

@@ -3,7 +3,6 @@ and inert to hostile labels. Skips with a reason where chromium or Playwright is
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -20,19 +19,13 @@ from rolegraph.graph.layout import network_layout
 from rolegraph.graph.network import comparison_network
 from rolegraph.graph.render import network_page
 
-from ..conftest import CHROMIUM, REPO
+from ..conftest import BROWSER_MARKS, REPO
 
 ARTIFACTS = REPO / "test-artifacts"
 ID = "https://w3id.org/rolegraph/id/"
 HOSTILE_LABEL = "<img src=x onerror=alert(1)></script>"
 
-# Marks, not module-level skips: each test is then counted as skipped, once.
-pytestmark = [
-    pytest.mark.skipif(
-        importlib.util.find_spec("playwright") is None, reason="Playwright is not installed (pip install '.[test]')"
-    ),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def write_page(directory: Path, name: str, network: nx.MultiGraph) -> Path:

@@ -6,7 +6,6 @@ to test-artifacts/. Skips with a reason where chromium or Playwright is missing.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 from collections.abc import Iterator
@@ -22,18 +21,13 @@ from rolegraph.graph.network import comparison_network
 from rolegraph.graph.render import network_page
 from rolegraph.graph.textview import comparison_csv_wide, text_view
 
-from ..conftest import CHROMIUM, REPO
+from ..conftest import BROWSER_MARKS, REPO
 
 ARTIFACTS = REPO / "test-artifacts"
 ID = "https://w3id.org/rolegraph/id/"
 ESCO = "http://data.europa.eu/esco/occupation/"
 
-pytestmark = [
-    pytest.mark.skipif(
-        importlib.util.find_spec("playwright") is None, reason="Playwright is not installed (pip install '.[test]')"
-    ),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def _network(store: Path | None, *names: str) -> nx.MultiGraph:
